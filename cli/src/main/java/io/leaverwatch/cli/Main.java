@@ -1,0 +1,35 @@
+package io.leaverwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code leaverwatch} command line: one subcommand per mode of operation. */
+@Command(
+    name = "leaverwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description =
+        "Catches what survives a leaver: offboarding detection over GitHub, AWS and Okta.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+    })
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (0 ran, 1 failed, 2 bad arguments). */
+  public static int run(String... args) {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setExecutionExceptionHandler(new ErrorHandler());
+    return cmd.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
