@@ -1,0 +1,44 @@
+package io.leaverwatch.ingest.snapshot;
+
+import io.leaverwatch.ingest.SourceException;
+import io.leaverwatch.ingest.http.RateLimitedHttp;
+import io.leaverwatch.ingest.http.RawEvent;
+import io.leaverwatch.schema.AccessGrant;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Lists the access that is active right now in one system. */
+public interface AccessSnapshot {
+  String system();
+
+  List<AccessGrant> collect(Instant observedAt) throws SourceException, InterruptedException;
+
+  static AccessGrant grant(String system, String identity, String grant, Instant observedAt) {
+    return AccessGrant.newBuilder()
+        .setSystem(system)
+        .setIdentity(identity)
+        .setGrant(grant)
+        .setObservedAt(observedAt)
+        .build();
+  }
+
+  /** Every element of a Link-paginated JSON list. */
+  static List<RawEvent> all(RateLimitedHttp http, URI first)
+      throws SourceException, InterruptedException {
+    List<RawEvent> out = new ArrayList<>();
+    Optional<URI> next = Optional.of(first);
+    int pages = 0;
+    while (next.isPresent()) {
+      RateLimitedHttp.Page p = http.getPage(next.get());
+      out.addAll(p.events());
+      next = p.events().isEmpty() ? Optional.empty() : p.next();
+      if (++pages > 100_000) {
+        throw new SourceException("more than 100000 pages from " + first + ": stopping", false);
+      }
+    }
+    return out;
+  }
+}
