@@ -1,0 +1,83 @@
+package io.leaverwatch.core.detect;
+
+import io.leaverwatch.schema.AuditEvent;
+import io.leaverwatch.schema.OutcomeResult;
+import io.leaverwatch.schema.Principal;
+import java.io.Serializable;
+
+/**
+ * The part of an event a person's detectors keep in state: enough to explain a finding, without the
+ * whole event (only notable events keep their raw JSON as evidence).
+ */
+public final class EventRef implements Serializable {
+  public String eventId;
+  public long time;
+  public String source;
+  public String action;
+  public String actionClass;
+  public boolean failed;
+  public String reason;
+  public String sourceIp;
+
+  /** the person's identity the event names */
+  public String identity;
+
+  /** ACTOR or TARGET */
+  public String role;
+
+  /** who acted, for evidence: login, email or ARN */
+  public String actorName;
+
+  public boolean actorApproved;
+  public boolean selfAction;
+
+  /** access key id the event concerns (CreateAccessKey, DeleteAccessKey...) */
+  public String accessKeyId;
+
+  public String raw;
+
+  public EventRef() {}
+
+  public static EventRef of(AuditEvent e, String role, String identity, boolean actorApproved) {
+    EventRef r = new EventRef();
+    r.eventId = e.getEventId();
+    r.time = e.getEventTime().toEpochMilli();
+    r.source = e.getSource().name();
+    r.action = e.getAction();
+    r.actionClass = e.getActionClass().name();
+    r.failed = e.getOutcome() != null && e.getOutcome().getResult() == OutcomeResult.FAILURE;
+    r.reason = e.getOutcome() == null ? null : e.getOutcome().getReason();
+    r.sourceIp = e.getSourceIp();
+    r.role = role;
+    r.identity = identity;
+    r.actorName = nameOf(e.getActor());
+    r.actorApproved = actorApproved;
+    r.selfAction = e.getTargets() == null || e.getTargets().isEmpty();
+    for (Principal t : e.getTargets()) {
+      if (t.getAccessKeyId() != null) {
+        r.accessKeyId = t.getAccessKeyId();
+      }
+    }
+    return r;
+  }
+
+  public static String nameOf(Principal p) {
+    if (p == null) {
+      return "unknown";
+    }
+    if (p.getArn() != null) {
+      return p.getArn();
+    }
+    if (p.getEmail() != null) {
+      return p.getEmail();
+    }
+    if (p.getLogin() != null) {
+      return p.getLogin();
+    }
+    return p.getId() == null ? "unknown" : p.getId();
+  }
+
+  public String system() {
+    return Systems.ofSource(source);
+  }
+}

@@ -1,0 +1,55 @@
+package io.leaverwatch.core.detect;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.TreeMap;
+
+/**
+ * Everything kept about one person. Bounded: activity is summarised per source and hour, notable
+ * events are capped, and everything older than the history horizon is pruned.
+ */
+public final class PersonState implements Serializable {
+  public static final int MAX_NOTABLE = 500;
+
+  public String personId;
+  // the departure, if any (null until HR reports one)
+  public String email;
+  public String role;
+  public Long noticeAt;
+  public Long departedAt;
+  public String status;
+
+  /** identity key → system ("okta", "github", "aws", or null for email-like keys) */
+  public TreeMap<String, String> identities = new TreeMap<>();
+
+  /** "SOURCE|hourStart" → activity as actor */
+  public TreeMap<String, ActivityBucket> activity = new TreeMap<>();
+
+  /** events where the person is target, or their credential and sensitive changes as actor */
+  public ArrayList<EventRef> notable = new ArrayList<>();
+
+  /** access key id → first seen */
+  public TreeMap<String, Long> accessKeys = new TreeMap<>();
+
+  /** "system|grant" → latest observed_at of an active grant */
+  public TreeMap<String, Long> grants = new TreeMap<>();
+
+  public long latestEventTime = Long.MIN_VALUE;
+
+  public boolean hasDeparture() {
+    return departedAt != null;
+  }
+
+  public boolean isActiveDeparture() {
+    return departedAt != null && !"RESCINDED".equals(status);
+  }
+
+  /** From when the person is flagged: the notice, else the departure. */
+  public long flaggedFrom() {
+    return noticeAt != null ? Math.min(noticeAt, departedAt) : departedAt;
+  }
+
+  public boolean isEmpty() {
+    return departedAt == null && activity.isEmpty() && notable.isEmpty() && grants.isEmpty();
+  }
+}
