@@ -1,0 +1,54 @@
+package io.leaverwatch.jobs.sink;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.RestClient;
+
+/** Builds a client for an {@link ElasticsearchSinkConfig}: its URLs and its credentials. */
+public final class ElasticsearchClients {
+  private ElasticsearchClients() {}
+
+  /** A client and the low-level REST client under it; closing it closes both. */
+  public static final class Connection implements AutoCloseable {
+    private final RestClient rest;
+    private final ElasticsearchClient client;
+
+    private Connection(RestClient rest) {
+      this.rest = rest;
+      this.client =
+          new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+    }
+
+    public ElasticsearchClient client() {
+      return client;
+    }
+
+    @Override
+    public void close() throws IOException {
+      rest.close();
+    }
+  }
+
+  public static Connection connect(ElasticsearchSinkConfig config) {
+    HttpHost[] hosts = config.urls().stream().map(HttpHost::create).toArray(HttpHost[]::new);
+    var builder = RestClient.builder(hosts);
+    if (config.apiKey() != null) {
+      builder.setDefaultHeaders(
+          new Header[] {new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
+    } else if (config.username() != null) {
+      String basic =
+          Base64.getEncoder()
+              .encodeToString(
+                  (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
+      builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "Basic " + basic)});
+    }
+    return new Connection(builder.build());
+  }
+}
