@@ -74,6 +74,9 @@ public final class PersonDetector implements Serializable {
   }
 
   public DetectorOutput onIdentity(PersonState s, IdentityLink link) {
+    if (IdentityResolver.LEARNED_KEY.equals(link.getSystem())) {
+      return onLearnedKey(s, link.getPersonId(), link.getIdentity());
+    }
     s.personId = link.getPersonId();
     for (String key : IdentityKeys.ofLink(link.getSystem(), link.getIdentity())) {
       s.identities.put(key, IdentityKeys.systemOf(key));

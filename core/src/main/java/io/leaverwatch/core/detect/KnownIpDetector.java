@@ -1,0 +1,202 @@
+package io.leaverwatch.core.detect;
+
+import io.leaverwatch.core.rules.RoleBaseline;
+import io.leaverwatch.core.rules.RuleSet;
+import io.leaverwatch.schema.AuditEvent;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.DepartureStatus;
+import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.FindingType;
+import io.leaverwatch.schema.Severity;
+import io.leaverwatch.schema.Source;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * KNOWN_IP_ACCESS_ATTEMPT: after a departure, anyone — known or not — acting from an IP that was
+ * the leaver's own. An IP is "own" when the leaver used it in the 30 days before departing and at
+ * most two other people did in that window (office and VPN egress are shared, not own).
+ *
+ * <p>Every evaluation recomputes the findings of one IP from its whole state, so the result does
+ * not depend on whether the leaver's use or the attempt was seen first.
+ */
+public final class KnownIpDetector implements Serializable {
+  private static final long DAY = 24 * 3600_000L;
+  private static final long HOUR = 3600_000L;
+  private static final int OWN_WINDOW_DAYS = 30;
+  private static final int MAX_OTHERS = 2;
+
+  private final RuleSet rules;
+
+  public KnownIpDetector(RuleSet rules) {
+    this.rules = rules;
+  }
+
+  /** Records an event from the IP; {@code personId} is the actor's person, or null. */
+  public void onEvent(IpState s, AuditEvent e, String personId) {
+    long t = e.getEventTime().toEpochMilli();
+    s.latest = Math.max(s.latest, t);
+    if (s.shared) {
+      return;
+    }
+    if (personId != null) {
+      s.daysByPerson.computeIfAbsent(personId, k -> new TreeSet<>()).add(Math.floorDiv(t, DAY));
+      if (s.daysByPerson.size() > IpState.SHARED_AFTER) {
+        // shared egress: forget it, it can never be someone's own
+        s.shared = true;
+        s.daysByPerson.clear();
+        s.recent.clear();
+        return;
+      }
+    }
+    EventRef r = EventRef.of(e, "ACTOR", EventRef.nameOf(e.getActor()), false);
+    r.raw = e.getRaw();
+    r.identity = personId;
+    s.recent.add(r);
+    if (s.recent.size() > IpState.MAX_RECENT) {
+      s.recent.sort((a, b) -> Long.compare(a.time, b.time));
+      s.recent.remove(0);
+    }
+  }
+
+  /** Findings of this IP given the departures known now. */
+  public List<Finding> evaluate(String ip, IpState s, Map<String, Departure> departures) {
+    List<Finding> out = new ArrayList<>();
+    if (s.shared) {
+      return out;
+    }
+    for (Map.Entry<String, TreeSet<Long>> owner : s.daysByPerson.entrySet()) {
+      Departure d = departures.get(owner.getKey());
+      if (d == null || d.getStatus() == DepartureStatus.RESCINDED) {
+        continue;
+      }
+      long departed = d.getDepartedAt().toEpochMilli();
+      long fromDay = Math.floorDiv(departed, DAY) - OWN_WINDOW_DAYS;
+      long toDay = Math.floorDiv(departed - 1, DAY);
+      if (owner.getValue().subSet(fromDay, true, toDay, true).isEmpty()) {
+        continue;
+      }
+      int others = 0;
+      for (Map.Entry<String, TreeSet<Long>> other : s.daysByPerson.entrySet()) {
+        if (!other.getKey().equals(owner.getKey())
+            && !other.getValue().subSet(fromDay, true, toDay, true).isEmpty()) {
+          others++;
+        }
+      }
+      if (others > MAX_OTHERS) {
+        continue;
+      }
+      RoleBaseline b = rules.baselineFor(d.getRole());
+      long cut = departed + b.gracePeriod().toMillis();
+      // group the attempts after departure by source and hour
+      TreeMap<String, List<EventRef>> groups = new TreeMap<>();
+      for (EventRef r : s.recent) {
+        if (r.time > cut) {
+          groups
+              .computeIfAbsent(r.source + "|" + PersonDetector.hourStart(r.time), k -> new ArrayList<>())
+              .add(r);
+        }
+      }
+      for (Map.Entry<String, List<EventRef>> g : groups.entrySet()) {
+        out.add(finding(ip, d, b, owner.getKey(), g.getKey(), g.getValue(), others));
+      }
+    }
+    return out;
+  }
+
+  /** Drops what is older than the horizon; true when nothing is left. */
+  public boolean prune(IpState s, long now) {
+    long keepFrom = now - (OWN_WINDOW_DAYS + 14) * DAY;
+    long keepDay = Math.floorDiv(keepFrom, DAY);
+    s.daysByPerson.values().forEach(days -> days.headSet(keepDay).clear());
+    s.daysByPerson.values().removeIf(TreeSet::isEmpty);
+    s.recent.removeIf(r -> r.time < now - 14 * DAY);
+    return s.isEmpty() || (s.shared && s.latest < keepFrom);
+  }
+
+  private Finding finding(
+      String ip,
+      Departure d,
+      RoleBaseline b,
+      String personId,
+      String groupKey,
+      List<EventRef> refs,
+      int others) {
+    String source = groupKey.substring(0, groupKey.indexOf('|'));
+    long hour = Long.parseLong(groupKey.substring(groupKey.indexOf('|') + 1));
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int failed = 0;
+    TreeSet<String> ids = new TreeSet<>();
+    TreeSet<String> actors = new TreeSet<>();
+    TreeSet<String> actions = new TreeSet<>();
+    List<String> evidence = new ArrayList<>();
+    for (EventRef r : refs) {
+      first = Math.min(first, r.time);
+      last = Math.max(last, r.time);
+      failed += r.failed ? 1 : 0;
+      ids.add(r.eventId);
+      actors.add(r.actorName);
+      actions.add(r.action);
+      if (evidence.size() < ActivityBucket.MAX_EVIDENCE && r.raw != null) {
+        evidence.add(r.raw);
+      }
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("source_ip", ip);
+    details.put("actors", String.join(",", actors));
+    details.put("failed_attempts", Integer.toString(failed));
+    details.put("other_people_on_ip", Integer.toString(others));
+    String email = d.getEmail() == null ? personId : d.getEmail().toLowerCase(Locale.ROOT);
+    String ruleId = b.ruleId("known-ip-access-attempt");
+    List<String> idList = new ArrayList<>(ids);
+    return Finding.newBuilder()
+        .setFindingId(
+            FindingIds.of(
+                FindingType.KNOWN_IP_ACCESS_ATTEMPT.name(),
+                personId,
+                ruleId,
+                Long.toString(d.getDepartedAt().toEpochMilli()),
+                ip,
+                groupKey))
+        .setType(FindingType.KNOWN_IP_ACCESS_ATTEMPT)
+        .setSeverity(failed == refs.size() ? Severity.MEDIUM : Severity.HIGH)
+        .setPersonId(personId)
+        .setEmail(email)
+        .setRole(d.getRole())
+        .setSource(Source.valueOf(source))
+        .setIdentity(ip)
+        .setAction(String.join(",", actions.size() > 3 ? List.copyOf(actions).subList(0, 3) : actions))
+        .setFirstSeen(Instant.ofEpochMilli(first))
+        .setLastSeen(Instant.ofEpochMilli(last))
+        .setEventCount(refs.size())
+        .setEventIds(idList.size() > 20 ? idList.subList(0, 20) : idList)
+        .setDepartedAt(d.getDepartedAt())
+        .setRuleId(ruleId)
+        .setRuleVersion(b.version())
+        .setSummary(
+            String.format(
+                Locale.ROOT,
+                "%d attempt(s) on %s from %s, an IP that was %s's own before departure, by %s",
+                refs.size(),
+                source,
+                ip,
+                email,
+                String.join(", ", actors)))
+        .setDetails(details)
+        .setEvidence(evidence)
+        .setFirstSeen(Instant.ofEpochMilli(first))
+        .build();
+  }
+
+  static long hour(long t) {
+    return Math.floorDiv(t, HOUR) * HOUR;
+  }
+}
