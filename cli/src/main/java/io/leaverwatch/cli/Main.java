@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         "Catches what survives a leaver: offboarding detection over GitHub, AWS and Okta.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      io.leaverwatch.cli.ingest.IngestCommand.class,
     })
 public final class Main implements Runnable {
 
