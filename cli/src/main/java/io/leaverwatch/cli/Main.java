@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       io.leaverwatch.cli.ingest.IngestCommand.class,
+      NormalizeCommand.class,
+      GenerateCommand.class,
+      DetectCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -92,6 +92,7 @@ final class OktaNormalizer {
         break;
       case "AppInstance":
       case "PublicClientApp":
+      case "PublicClientAppEntity":
         kind = "okta_app";
         ptype = PrincipalType.SERVICE;
         break;
