@@ -1,0 +1,135 @@
+package io.leaverwatch.ingest.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leaverwatch.ingest.FakeClock;
+import io.leaverwatch.ingest.FakeHttpServer;
+import io.leaverwatch.ingest.InMemorySink;
+import io.leaverwatch.ingest.IngestLog;
+import io.leaverwatch.ingest.IngestLoop;
+import io.leaverwatch.ingest.IngestStatus;
+import io.leaverwatch.ingest.state.CursorStore;
+import io.leaverwatch.schema.RawAuditRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+
+class CloudTrailLookupSourceTest {
+  static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+  @TempDir Path state;
+  final FakeClock clock = new FakeClock(T0);
+  FakeCloudTrailApi api;
+  FakeHttpServer server;
+  CloudTrailClient client;
+  final List<String> served = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    api = new FakeCloudTrailApi(3);
+    server = new FakeHttpServer(clock, api);
+    client = AwsTestClients.cloudTrail(server.baseUrl(), "us-east-1");
+    for (int i = 1; i <= 7; i++) {
+      served.add(api.add("ev-" + i, T0.minusSeconds(1000 - i * 60L), "CreateAccessKey"));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  IngestLoop loop(InMemorySink<RawAuditRecord> sink) throws IOException {
+    IngestLog log = new IngestLog("cloudtrail");
+    var source =
+        new CloudTrailLookupSource(
+            client,
+            "us-east-1",
+            server.baseUrl() + " LookupEvents",
+            T0.minus(Duration.ofHours(1)),
+            Duration.ZERO,
+            clock);
+    return new IngestLoop(
+        source,
+        sink,
+        new CursorStore(state),
+        clock,
+        clock.sleeper(),
+        log,
+        new IngestStatus("ct", clock));
+  }
+
+  static List<String> payloads(List<RawAuditRecord> rs) {
+    return rs.stream()
+        .map(r -> StandardCharsets.UTF_8.decode(r.getPayload().duplicate()).toString())
+        .toList();
+  }
+
+  @Test
+  void deliversTheCloudTrailEventStringOfEveryEventOnce() throws Exception {
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    assertThat(loop(sink).runOnce()).isEqualTo(7);
+    assertThat(payloads(sink.records)).containsExactlyInAnyOrderElementsOf(served);
+    assertThat(sink.records).allSatisfy(r -> assertThat(r.getSource()).isEqualTo("cloudtrail"));
+    assertThat(api.lookups).hasSize(3);
+    assertThat(api.lookups.get(1).get("NextToken").asText()).isEqualTo("tok-3");
+  }
+
+  @Test
+  void aCrashMidWindowResumesFromTheSavedNextToken() throws Exception {
+    List<RawAuditRecord> delivered = new ArrayList<>();
+    assertThatThrownBy(() -> loop(new InMemorySink<>(delivered, 4)).runOnce())
+        .isInstanceOf(IOException.class);
+    assertThat(delivered).hasSize(3);
+    int before = api.lookups.size();
+    loop(new InMemorySink<>(delivered, Integer.MAX_VALUE)).runOnce();
+    assertThat(payloads(delivered))
+        .containsExactlyInAnyOrderElementsOf(served)
+        .doesNotHaveDuplicates();
+    assertThat(api.lookups.get(before).get("NextToken").asText()).isEqualTo("tok-3");
+  }
+
+  @Test
+  void theNextWindowSkipsEventsAtTheSharedEdgeSecond() throws Exception {
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    // An event in the very second that closes the first window.
+    String edge = api.add("ev-edge", T0, "DeleteUser");
+    loop(sink).runOnce();
+    assertThat(payloads(sink.records)).contains(edge);
+
+    clock.advance(Duration.ofMinutes(10));
+    String later = api.add("ev-later", T0.plusSeconds(120), "DeleteAccessKey");
+    assertThat(loop(sink).runOnce()).isEqualTo(1);
+    assertThat(payloads(sink.records)).endsWith(later).doesNotHaveDuplicates().hasSize(9);
+  }
+
+  @Test
+  void throttlingIsRiddenOutByTheSdkRetryPolicy() throws Exception {
+    server.fault(
+        r ->
+            FakeCloudTrailApi.json(
+                400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"));
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    loop(sink).runOnce();
+    assertThat(sink.records).hasSize(7);
+    assertThat(server.requests()).hasSize(4);
+  }
+
+  @Test
+  void eachRegionKeepsItsOwnCursor() {
+    var a = new CloudTrailLookupSource(client, "us-east-1", "x", T0, Duration.ZERO, clock);
+    var b = new CloudTrailLookupSource(client, "eu-west-1", "x", T0, Duration.ZERO, clock);
+    assertThat(a.key()).isNotEqualTo(b.key());
+  }
+}
