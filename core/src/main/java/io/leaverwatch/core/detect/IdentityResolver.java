@@ -22,6 +22,7 @@ public final class IdentityResolver implements Serializable {
   public static final String ACTOR = "ACTOR";
   public static final String TARGET = "TARGET";
   public static final String IP = "IP";
+
   /** the system of IdentityLinks that carry a raw identity key learned from events */
   public static final String LEARNED_KEY = "key";
 
@@ -49,7 +50,12 @@ public final class IdentityResolver implements Serializable {
         out.add(learned(d.getPersonId(), key));
       }
     }
-    out.add(PersonSignal.newBuilder().setKind(SignalKind.DEPARTURE).setPersonId(d.getPersonId()).setDeparture(d).build());
+    out.add(
+        PersonSignal.newBuilder()
+            .setKind(SignalKind.DEPARTURE)
+            .setPersonId(d.getPersonId())
+            .setDeparture(d)
+            .build());
     return out;
   }
 

@@ -67,13 +67,14 @@ public final class KnownIpDetector implements Serializable {
   }
 
   /** Findings of this IP given the departures known now. */
-  public List<Finding> evaluate(String ip, IpState s, Map<String, Departure> departures) {
+  public List<Finding> evaluate(
+      String ip, IpState s, java.util.function.Function<String, Departure> departures) {
     List<Finding> out = new ArrayList<>();
     if (s.shared) {
       return out;
     }
     for (Map.Entry<String, TreeSet<Long>> owner : s.daysByPerson.entrySet()) {
-      Departure d = departures.get(owner.getKey());
+      Departure d = departures.apply(owner.getKey());
       if (d == null || d.getStatus() == DepartureStatus.RESCINDED) {
         continue;
       }
@@ -100,7 +101,8 @@ public final class KnownIpDetector implements Serializable {
       for (EventRef r : s.recent) {
         if (r.time > cut) {
           groups
-              .computeIfAbsent(r.source + "|" + PersonDetector.hourStart(r.time), k -> new ArrayList<>())
+              .computeIfAbsent(
+                  r.source + "|" + PersonDetector.hourStart(r.time), k -> new ArrayList<>())
               .add(r);
         }
       }
@@ -173,7 +175,8 @@ public final class KnownIpDetector implements Serializable {
         .setRole(d.getRole())
         .setSource(Source.valueOf(source))
         .setIdentity(ip)
-        .setAction(String.join(",", actions.size() > 3 ? List.copyOf(actions).subList(0, 3) : actions))
+        .setAction(
+            String.join(",", actions.size() > 3 ? List.copyOf(actions).subList(0, 3) : actions))
         .setFirstSeen(Instant.ofEpochMilli(first))
         .setLastSeen(Instant.ofEpochMilli(last))
         .setEventCount(refs.size())

@@ -211,8 +211,8 @@ public final class PersonDetector implements Serializable {
   }
 
   /**
-   * True once nothing more can come of this person's state: no departure and no history left, or
-   * a departure whose horizon has passed (its steps are final by then).
+   * True once nothing more can come of this person's state: no departure and no history left, or a
+   * departure whose horizon has passed (its steps are final by then).
    */
   public boolean isDone(PersonState s, long now) {
     if (s.hasDeparture()) {
@@ -285,8 +285,7 @@ public final class PersonDetector implements Serializable {
       return java.util.Optional.empty();
     }
     boolean onlyFailures = failures == count;
-    Severity sev =
-        onlyFailures ? Severity.MEDIUM : (serious ? Severity.CRITICAL : Severity.HIGH);
+    Severity sev = onlyFailures ? Severity.MEDIUM : (serious ? Severity.CRITICAL : Severity.HIGH);
     String hour = Instant.ofEpochMilli(bucket.hourStart).toString();
     Map<String, String> details = new LinkedHashMap<>();
     details.put("hour", hour);
@@ -302,7 +301,9 @@ public final class PersonDetector implements Serializable {
             bucket.source,
             count,
             Instant.ofEpochMilli(s.departedAt),
-            onlyFailures ? ", every attempt failed" : (failures > 0 ? ", " + failures + " failed" : ""),
+            onlyFailures
+                ? ", every attempt failed"
+                : (failures > 0 ? ", " + failures + " failed" : ""),
             String.join(", ", limit(actions, 5)));
     return java.util.Optional.of(
         finding(
@@ -575,7 +576,8 @@ public final class PersonDetector implements Serializable {
               .setStatus(r.state())
               .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
               .setDeadline(Instant.ofEpochMilli(deadline))
-              .setCompletedAt(r.completedAt() == null ? null : Instant.ofEpochMilli(r.completedAt()))
+              .setCompletedAt(
+                  r.completedAt() == null ? null : Instant.ofEpochMilli(r.completedAt()))
               .setTimeToRevokeMs(r.completedAt() == null ? null : r.completedAt() - s.departedAt)
               .setEvidenceEventIds(limit(r.evidenceIds(), MAX_EVENT_IDS))
               .setRuleId(b.ruleId(step.id()))

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Reads the small tabular inputs (departures, identities, access snapshots) as CSV with a header
- * or as NDJSON, decided by the first non-blank character. Each row becomes a field map; every
- * problem names the file, the line and the field.
+ * Reads the small tabular inputs (departures, identities, access snapshots) as CSV with a header or
+ * as NDJSON, decided by the first non-blank character. Each row becomes a field map; every problem
+ * names the file, the line and the field.
  */
 final class TabularFile {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,7 +58,8 @@ final class TabularFile {
           try {
             return java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
           } catch (DateTimeParseException e3) {
-            throw error(field, "'" + v + "' is not an ISO-8601 instant (e.g. 2026-10-01T12:00:00Z)");
+            throw error(
+                field, "'" + v + "' is not an ISO-8601 instant (e.g. 2026-10-01T12:00:00Z)");
           }
         }
       }
@@ -118,7 +119,9 @@ final class TabularFile {
                     if (!f.getValue().isNull()) {
                       fields.put(
                           f.getKey().toLowerCase(Locale.ROOT),
-                          f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString());
+                          f.getValue().isValueNode()
+                              ? f.getValue().asText()
+                              : f.getValue().toString());
                     }
                   });
         } else {

@@ -1,0 +1,207 @@
+package io.leaverwatch.jobs;
+
+import io.leaverwatch.schema.AuditEvent;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.PersonSignal;
+import io.leaverwatch.schema.SignalKind;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The detection job, one topology for every mode (streaming from Kafka, bounded over files, the
+ * embedded demo). Sources and sinks are injected; {@link #buildTopology} reads like a table of
+ * contents.
+ */
+public final class DetectionJob {
+  private DetectionJob() {}
+
+  public static DetectionOutputs buildTopology(
+      StreamExecutionEnvironment env, DetectionSources sources, DetectionConfig config) {
+    AvroTypeInfo<PersonSignal> signalType = new AvroTypeInfo<>(PersonSignal.class);
+
+    SingleOutputStreamOperator<AuditEvent> events =
+        sources
+            .rawEvents()
+            .process(new NormalizeFunction(config.rulesDir()))
+            .returns(new AvroTypeInfo<>(AuditEvent.class))
+            .uid("normalize")
+            .name("parse + normalise");
+
+    DataStream<AuditEvent> timed =
+        events
+            .assignTimestampsAndWatermarks(watermarks(config))
+            .uid("event-time")
+            .name("event time");
+
+    DataStream<PersonSignal> inputs =
+        timed
+            .map(e -> PersonSignal.newBuilder().setKind(SignalKind.EVENT).setEvent(e).build())
+            .returns(signalType)
+            .uid("wrap-events")
+            .name("events as signals");
+    inputs = union(inputs, sources, signalType);
+
+    SingleOutputStreamOperator<PersonSignal> resolved =
+        inputs
+            .transform(
+                "resolve identities",
+                signalType,
+                new ResolveIdentitiesOperator(
+                    bootstrap(sources), !config.streaming(), config.asOfMillis()))
+            .setParallelism(1)
+            .setMaxParallelism(1)
+            .uid("resolve-identities");
+
+    SingleOutputStreamOperator<Finding> personFindings =
+        resolved
+            .filter(s -> s.getPersonId() != null && !"IP".equals(s.getRole()))
+            .returns(signalType)
+            .uid("person-signals")
+            .name("person signals")
+            .keyBy(s -> s.getPersonId())
+            .process(new PersonDetectorFunction(config))
+            .returns(new AvroTypeInfo<>(Finding.class))
+            .uid("person-detectors")
+            .name("departure join + person detectors");
+
+    BroadcastStream<Departure> departures =
+        resolved
+            .filter(s -> s.getKind() == SignalKind.DEPARTURE)
+            .returns(signalType)
+            .uid("departure-signals")
+            .name("departures")
+            .map(PersonSignal::getDeparture)
+            .returns(new AvroTypeInfo<>(Departure.class))
+            .uid("departures-unwrap")
+            .name("departures (broadcast)")
+            .broadcast(KnownIpFunction.DEPARTURES);
+
+    SingleOutputStreamOperator<Finding> ipFindings =
+        resolved
+            .filter(s -> "IP".equals(s.getRole()))
+            .returns(signalType)
+            .uid("ip-signals")
+            .name("events by source ip")
+            .keyBy(s -> s.getEvent().getSourceIp())
+            .connect(departures)
+            .process(new KnownIpFunction(config))
+            .returns(new AvroTypeInfo<>(Finding.class))
+            .uid("known-ip-detector")
+            .name("known-IP detector");
+
+    // ANOMALOUS_ACTIVITY joins here: a detector keyed by person over daily feature vectors.
+    DataStream<Finding> findings = personFindings.union(ipFindings);
+    return new DetectionOutputs(
+        findings,
+        personFindings.getSideOutput(PersonDetectorFunction.STEP_STATUSES),
+        events.getSideOutput(NormalizeFunction.DEAD_LETTERS),
+        events);
+  }
+
+  private static WatermarkStrategy<AuditEvent> watermarks(DetectionConfig config) {
+    if (!config.streaming()) {
+      // bounded: deadlines are evaluated once at the end of input, never by watermark
+      return WatermarkStrategy.<AuditEvent>noWatermarks()
+          .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli());
+    }
+    return WatermarkStrategy.<AuditEvent>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+        .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli())
+        .withIdleness(java.time.Duration.ofSeconds(30));
+  }
+
+  private static DataStream<PersonSignal> union(
+      DataStream<PersonSignal> inputs,
+      DetectionSources sources,
+      AvroTypeInfo<PersonSignal> signalType) {
+    if (sources.departures() != null) {
+      inputs =
+          inputs.union(
+              sources
+                  .departures()
+                  .map(
+                      d ->
+                          PersonSignal.newBuilder()
+                              .setKind(SignalKind.DEPARTURE)
+                              .setPersonId(d.getPersonId())
+                              .setDeparture(d)
+                              .build())
+                  .returns(signalType)
+                  .uid("wrap-departures")
+                  .name("departures as signals"));
+    }
+    if (sources.identities() != null) {
+      inputs =
+          inputs.union(
+              sources
+                  .identities()
+                  .map(
+                      l ->
+                          PersonSignal.newBuilder()
+                              .setKind(SignalKind.IDENTITY)
+                              .setPersonId(l.getPersonId())
+                              .setLink(l)
+                              .build())
+                  .returns(signalType)
+                  .uid("wrap-identities")
+                  .name("identities as signals"));
+    }
+    if (sources.grants() != null) {
+      inputs =
+          inputs.union(
+              sources
+                  .grants()
+                  .map(
+                      g ->
+                          PersonSignal.newBuilder()
+                              .setKind(SignalKind.GRANT)
+                              .setPersonId(g.getPersonId())
+                              .setGrant(g)
+                              .build())
+                  .returns(signalType)
+                  .uid("wrap-grants")
+                  .name("access snapshots as signals"));
+    }
+    return inputs;
+  }
+
+  private static List<PersonSignal> bootstrap(DetectionSources sources) {
+    List<PersonSignal> out = new ArrayList<>();
+    // identities first so a departure's systems are known when it arrives
+    for (var l : nullSafe(sources.bootstrapIdentities())) {
+      out.add(
+          PersonSignal.newBuilder()
+              .setKind(SignalKind.IDENTITY)
+              .setPersonId(l.getPersonId())
+              .setLink(l)
+              .build());
+    }
+    for (var d : nullSafe(sources.bootstrapDepartures())) {
+      out.add(
+          PersonSignal.newBuilder()
+              .setKind(SignalKind.DEPARTURE)
+              .setPersonId(d.getPersonId())
+              .setDeparture(d)
+              .build());
+    }
+    for (var g : nullSafe(sources.bootstrapGrants())) {
+      out.add(
+          PersonSignal.newBuilder()
+              .setKind(SignalKind.GRANT)
+              .setPersonId(g.getPersonId())
+              .setGrant(g)
+              .build());
+    }
+    return out;
+  }
+
+  private static <T> List<T> nullSafe(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+}

@@ -1,0 +1,39 @@
+package io.leaverwatch.jobs;
+
+import io.leaverwatch.schema.AccessGrant;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.IdentityLink;
+import io.leaverwatch.schema.RawAuditRecord;
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * What the job reads. Streams may be null (not configured). {@code bootstrap*} lists are inputs
+ * known before the run starts (a bounded run's files); they are applied before the first event.
+ */
+public record DetectionSources(
+    DataStream<RawAuditRecord> rawEvents,
+    DataStream<Departure> departures,
+    DataStream<IdentityLink> identities,
+    DataStream<AccessGrant> grants,
+    List<Departure> bootstrapDepartures,
+    List<IdentityLink> bootstrapIdentities,
+    List<AccessGrant> bootstrapGrants) {
+
+  public static DetectionSources bounded(
+      DataStream<RawAuditRecord> raw,
+      List<Departure> departures,
+      List<IdentityLink> identities,
+      List<AccessGrant> grants) {
+    return new DetectionSources(raw, null, null, null, departures, identities, grants);
+  }
+
+  public static DetectionSources streaming(
+      DataStream<RawAuditRecord> raw,
+      DataStream<Departure> departures,
+      DataStream<IdentityLink> identities,
+      DataStream<AccessGrant> grants) {
+    return new DetectionSources(
+        raw, departures, identities, grants, List.of(), List.of(), List.of());
+  }
+}

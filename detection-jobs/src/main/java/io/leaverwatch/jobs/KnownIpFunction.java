@@ -1,0 +1,108 @@
+package io.leaverwatch.jobs;
+
+import io.leaverwatch.core.detect.IpState;
+import io.leaverwatch.core.detect.KnownIpDetector;
+import io.leaverwatch.core.rules.RuleSetLoader;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.PersonSignal;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by source IP; departures arrive as broadcast state. A departure that arrives after the
+ * events re-evaluates every IP (applyToKeyedState), so late HR records still flag attempts.
+ */
+public final class KnownIpFunction
+    extends KeyedBroadcastProcessFunction<String, PersonSignal, Departure, Finding> {
+  public static final MapStateDescriptor<String, Departure> DEPARTURES =
+      new MapStateDescriptor<>("departures", Types.STRING, new AvroTypeInfo<>(Departure.class));
+  private static final long DAY = 24 * 3600_000L;
+
+  private final DetectionConfig config;
+  private transient KnownIpDetector detector;
+  private transient ValueStateDescriptor<IpState> stateDescriptor;
+  private transient ValueState<IpState> state;
+
+  public KnownIpFunction(DetectionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    detector = new KnownIpDetector(RuleSetLoader.load(Path.of(config.rulesDir())));
+    stateDescriptor = new ValueStateDescriptor<>("ip", TypeInformation.of(IpState.class));
+    state = getRuntimeContext().getState(stateDescriptor);
+  }
+
+  @Override
+  public void processElement(PersonSignal signal, ReadOnlyContext ctx, Collector<Finding> out)
+      throws Exception {
+    IpState s = state.value();
+    if (s == null) {
+      s = new IpState();
+    }
+    detector.onEvent(s, signal.getEvent(), signal.getPersonId());
+    state.update(s);
+    if (!s.shared && !s.daysByPerson.isEmpty()) {
+      ReadOnlyBroadcastState<String, Departure> bs = ctx.getBroadcastState(DEPARTURES);
+      detector
+          .evaluate(
+              ctx.getCurrentKey(),
+              s,
+              p -> {
+                try {
+                  return bs.get(p);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              })
+          .forEach(out::collect);
+    }
+    if (config.streaming()) {
+      long t = Math.floorDiv(signal.getEvent().getEventTime().toEpochMilli(), DAY) * DAY + DAY;
+      if (t > ctx.timerService().currentWatermark()) {
+        ctx.timerService().registerEventTimeTimer(t);
+      }
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(Departure d, Context ctx, Collector<Finding> out)
+      throws Exception {
+    ctx.getBroadcastState(DEPARTURES).put(d.getPersonId(), d);
+    Map<String, Departure> all = new HashMap<>();
+    for (Map.Entry<String, Departure> e : ctx.getBroadcastState(DEPARTURES).entries()) {
+      all.put(e.getKey(), e.getValue());
+    }
+    ctx.applyToKeyedState(
+        stateDescriptor,
+        (ip, st) -> {
+          IpState s = st.value();
+          if (s != null && s.daysByPerson.containsKey(d.getPersonId())) {
+            detector.evaluate(ip, s, all::get).forEach(out::collect);
+          }
+        });
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+    IpState s = state.value();
+    if (s != null && detector.prune(s, timestamp)) {
+      state.clear();
+    } else if (s != null) {
+      state.update(s);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.leaverwatch.jobs;
+
+import io.leaverwatch.core.detect.DetectorOutput;
+import io.leaverwatch.core.detect.PersonDetector;
+import io.leaverwatch.core.detect.PersonState;
+import io.leaverwatch.core.rules.RuleSet;
+import io.leaverwatch.core.rules.RuleSetLoader;
+import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.OffboardingStepStatus;
+import io.leaverwatch.schema.PersonSignal;
+import java.nio.file.Path;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/** Reads the person's state, lets {@link PersonDetector} decide, writes state, sets timers. */
+public final class PersonDetectorFunction
+    extends KeyedProcessFunction<String, PersonSignal, Finding> {
+  public static final OutputTag<OffboardingStepStatus> STEP_STATUSES =
+      new OutputTag<>("step-statuses", new AvroTypeInfo<>(OffboardingStepStatus.class));
+
+  private final DetectionConfig config;
+  private transient PersonDetector detector;
+  private transient ValueState<PersonState> state;
+
+  public PersonDetectorFunction(DetectionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    RuleSet rules = RuleSetLoader.load(Path.of(config.rulesDir()));
+    detector = new PersonDetector(rules, config.streaming());
+    state =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
+  }
+
+  @Override
+  public void processElement(PersonSignal signal, Context ctx, Collector<Finding> out)
+      throws Exception {
+    PersonState s = state.value();
+    if (s == null) {
+      s = new PersonState();
+      s.personId = signal.getPersonId();
+    }
+    DetectorOutput result;
+    switch (signal.getKind()) {
+      case EVENT:
+        result =
+            detector.onEvent(
+                s, signal.getPersonId(), signal.getEvent(), signal.getRole(), signal.getIdentity());
+        break;
+      case DEPARTURE:
+        result = detector.onDeparture(s, signal.getDeparture());
+        break;
+      case IDENTITY:
+        result = detector.onIdentity(s, signal.getLink());
+        break;
+      case GRANT:
+        result = detector.onGrant(s, signal.getGrant());
+        break;
+      case END_OF_INPUT:
+        result = detector.onEndOfInput(s, signal.getAsOf().toEpochMilli());
+        break;
+      default:
+        result = new DetectorOutput();
+    }
+    state.update(s);
+    emit(result, ctx, out);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+    PersonState s = state.value();
+    if (s == null) {
+      return;
+    }
+    DetectorOutput result = detector.onTimer(s, timestamp);
+    emit(result, ctx, out);
+    if (detector.isDone(s, timestamp)) {
+      // offboarding final and horizon passed: nothing more can come of this person
+      state.clear();
+    } else {
+      state.update(s);
+    }
+  }
+
+  private void emit(DetectorOutput result, Context ctx, Collector<Finding> out) {
+    result.findings.forEach(out::collect);
+    result.steps.forEach(st -> ctx.output(STEP_STATUSES, st));
+    if (config.streaming()) {
+      for (long t : result.timers) {
+        if (t > ctx.timerService().currentWatermark()) {
+          ctx.timerService().registerEventTimeTimer(t);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.leaverwatch.jobs.bounded;
+
+import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.read.RecordReader;
+import io.leaverwatch.jobs.DetectionConfig;
+import io.leaverwatch.jobs.DetectionJob;
+import io.leaverwatch.jobs.DetectionOutputs;
+import io.leaverwatch.jobs.DetectionSources;
+import io.leaverwatch.jobs.NormalizeFunction;
+import io.leaverwatch.schema.AccessGrant;
+import io.leaverwatch.schema.DeadLetter;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.IdentityLink;
+import io.leaverwatch.schema.OffboardingStepStatus;
+import io.leaverwatch.schema.RawAuditRecord;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** {@code leaverwatch detect}: the detection job, bounded, over files, on a Flink MiniCluster. */
+public final class BoundedDetection {
+  /** What a bounded run reads and writes. */
+  public record Request(
+      List<Path> eventInputs,
+      List<Departure> departures,
+      List<IdentityLink> identities,
+      List<AccessGrant> grants,
+      Path rulesDir,
+      Long asOfMillis,
+      Path findingsOut,
+      Path stepsOut,
+      Path deadLettersOut,
+      int parallelism) {}
+
+  private BoundedDetection() {}
+
+  public static JobExecutionResult run(Request r) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.BIND_PORT, "0");
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(r.parallelism(), conf);
+    build(env, r);
+    return env.execute("leaverwatch detect");
+  }
+
+  public static void build(StreamExecutionEnvironment env, Request r) {
+    List<Path> files = RecordReader.expand(r.eventInputs());
+    SingleOutputStreamOperator<RawAuditRecord> raw =
+        env.fromSequence(0, files.size() - 1)
+            .rebalance()
+            .process(new FileRecordsFunction(files))
+            .returns(new AvroTypeInfo<>(RawAuditRecord.class))
+            .uid("read-files")
+            .name("read files");
+    DetectionConfig config = DetectionConfig.bounded(r.rulesDir().toString(), r.asOfMillis());
+    DetectionOutputs out =
+        DetectionJob.buildTopology(
+            env, DetectionSources.bounded(raw, r.departures(), r.identities(), r.grants()), config);
+
+    out.findings()
+        .sinkTo(
+            new SortedNdjsonSink<>(
+                r.findingsOut(),
+                new SortedNdjsonSink.Lines<Finding>() {
+                  @Override
+                  public String id(Finding f) {
+                    return f.getFindingId();
+                  }
+
+                  @Override
+                  public String json(Finding f) {
+                    return RecordJson.toJson(f);
+                  }
+                }))
+        .setParallelism(1)
+        .uid("findings-file")
+        .name("findings file");
+    if (r.stepsOut() != null) {
+      out.stepStatuses()
+          .sinkTo(
+              new SortedNdjsonSink<>(
+                  r.stepsOut(),
+                  new SortedNdjsonSink.Lines<OffboardingStepStatus>() {
+                    @Override
+                    public String id(OffboardingStepStatus s) {
+                      return s.getStatusId();
+                    }
+
+                    @Override
+                    public String json(OffboardingStepStatus s) {
+                      return RecordJson.toJson(s);
+                    }
+                  }))
+          .setParallelism(1)
+          .uid("steps-file")
+          .name("step statuses file");
+    }
+    DataStream<DeadLetter> dead =
+        out.deadLetters().union(raw.getSideOutput(NormalizeFunction.DEAD_LETTERS));
+    if (r.deadLettersOut() != null) {
+      dead.sinkTo(
+              new SortedNdjsonSink<>(
+                  r.deadLettersOut(),
+                  new SortedNdjsonSink.Lines<DeadLetter>() {
+                    @Override
+                    public String id(DeadLetter d) {
+                      return d.getOrigin() + "\u0000" + d.getCursor() + "\u0000" + d.getReason();
+                    }
+
+                    @Override
+                    public String json(DeadLetter d) {
+                      return RecordJson.toJson(d);
+                    }
+                  }))
+          .setParallelism(1)
+          .uid("dlq-file")
+          .name("dead letters file");
+    }
+  }
+}
