@@ -143,9 +143,11 @@ final class OktaEvents {
             : userAgent.contains("Linux") ? "Linux" : "Mac OS X");
     ua.put(
         "browser",
-        userAgent.contains("Firefox")
-            ? "FIREFOX"
-            : userAgent.contains("Chrome") ? "CHROME" : "SAFARI");
+        !userAgent.startsWith("Mozilla")
+            ? "UNKNOWN"
+            : userAgent.contains("Firefox")
+                ? "FIREFOX"
+                : userAgent.contains("Chrome") ? "CHROME" : "SAFARI");
     client.put("zone", "null");
     client.put("device", "Computer");
     client.putNull("id");

@@ -246,12 +246,14 @@ public final class OrgGenerator {
   }
 
   /**
-   * Hands incident kinds to leavers: one occurrence of every kind first, then a second round, each
-   * on a leaver of its own, and always keeps a quarter of the departures clean.
+   * Hands incident kinds to leavers: one occurrence of every kind first, then further rounds (two,
+   * or one per 50 departures), each on a leaver of its own, and always keeps a quarter of the
+   * departures clean.
    */
   private void assignIncidents() {
     int budget = leavers.size() - Math.max(1, leavers.size() / 4);
-    for (int round = 0; round < 2; round++) {
+    int rounds = Math.max(2, leavers.size() / 50);
+    for (int round = 0; round < rounds; round++) {
       for (IncidentKind kind : IncidentKind.values()) {
         int found = -1;
         if (budget > 0) {
