@@ -63,6 +63,7 @@ public final class EventNormalizer {
       if (!root.isObject()) {
         return List.of(ctx.reject("not a JSON object but " + Fields.typeName(root), null));
       }
+      ctx = ctx.withRoot(root);
       open(root, ctx, out, 0, null);
       if (out.isEmpty()) {
         out.add(ctx.reject("envelope holds no events", null));
@@ -228,7 +229,9 @@ public final class EventNormalizer {
         default:
           throw new IllegalStateException("unhandled source " + source);
       }
-      e.setRaw(Json.mapper().writeValueAsString(clean));
+      // the common case (one bare event, nothing removed) keeps the source's own text, compacted:
+      // cheaper than re-serialising the tree, and number and escape spellings stay as received
+      e.setRaw(clean == ctx.root ? compact(ctx.bytes) : Json.mapper().writeValueAsString(clean));
       out.add(new Normalization.Normalized(e));
     } catch (RejectedEventException ex) {
       out.add(ctx.reject(ex.getMessage(), part, source));
@@ -390,8 +393,42 @@ public final class EventNormalizer {
     return part == null ? next : part + "." + next;
   }
 
+  /** The JSON text without whitespace outside strings; the input is known to be valid JSON. */
+  static String compact(byte[] json) {
+    byte[] out = new byte[json.length];
+    int n = 0;
+    boolean inString = false;
+    boolean escaped = false;
+    for (byte b : json) {
+      if (inString) {
+        out[n++] = b;
+        if (escaped) {
+          escaped = false;
+        } else if (b == '\\') {
+          escaped = true;
+        } else if (b == '"') {
+          inString = false;
+        }
+      } else if (b == '"') {
+        inString = true;
+        out[n++] = b;
+      } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        out[n++] = b;
+      }
+    }
+    return new String(out, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private record Context(
-      byte[] bytes, String origin, String cursor, String hint, Instant receivedAt) {
+      byte[] bytes, String origin, String cursor, String hint, Instant receivedAt, JsonNode root) {
+    Context(byte[] bytes, String origin, String cursor, String hint, Instant receivedAt) {
+      this(bytes, origin, cursor, hint, receivedAt, null);
+    }
+
+    Context withRoot(JsonNode r) {
+      return new Context(bytes, origin, cursor, hint, receivedAt, r);
+    }
+
     Normalization.Rejection reject(String reason, String part) {
       return reject(reason, part, Source.UNKNOWN);
     }
