@@ -68,6 +68,7 @@ public final class PersonDetector implements Serializable {
       for (RevocationStep step : b.steps()) {
         out.timers.add(StepEvaluator.deadline(s, step));
       }
+      out.timers.add(rollupTime(s, b));
       out.timers.add(cleanupTime(s, b));
     }
     return out;
@@ -181,7 +182,7 @@ public final class PersonDetector implements Serializable {
           retainedAccessFinding(s, b, step).ifPresent(out.findings::add);
         }
       }
-      if (lastDeadline(s, b) == now) {
+      if (rollupTime(s, b) == now) {
         incompleteFinding(s, b).ifPresent(out.findings::add);
       }
       out.steps.addAll(stepStatuses(s, now));
@@ -203,7 +204,7 @@ public final class PersonDetector implements Serializable {
         retainedAccessFinding(s, b, step).ifPresent(out.findings::add);
       }
     }
-    if (!requiredSteps(s, b).isEmpty() && lastDeadline(s, b) <= asOf) {
+    if (!requiredSteps(s, b).isEmpty() && rollupTime(s, b) <= asOf) {
       incompleteFinding(s, b).ifPresent(out.findings::add);
     }
     out.steps.addAll(stepStatuses(s, asOf));
@@ -509,9 +510,12 @@ public final class PersonDetector implements Serializable {
             step.id()));
   }
 
-  /** The roll-up at the last deadline: some required steps missing or failed. */
+  /**
+   * The roll-up once every deadline has passed and at least a day after departure: some required
+   * steps missing or failed. A fixed instant, so streaming and bounded runs agree.
+   */
   java.util.Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b) {
-    long last = lastDeadline(s, b);
+    long last = rollupTime(s, b);
     List<String> bad = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     List<RevocationStep> steps = requiredSteps(s, b);
@@ -612,12 +616,18 @@ public final class PersonDetector implements Serializable {
     return last;
   }
 
+  /** When the offboarding is rolled up: the last deadline, and not before a day has passed. */
+  public long rollupTime(PersonState s, RoleBaseline b) {
+    return Math.max(lastDeadline(s, b), s.departedAt + 24 * HOUR);
+  }
+
   private long cleanupTime(PersonState s, RoleBaseline b) {
     long last = s.departedAt;
     for (RevocationStep step : b.steps()) {
       last = Math.max(last, StepEvaluator.deadline(s, step));
     }
-    return Math.max(last, s.departedAt + b.historyHorizon().toMillis());
+    return Math.max(
+        Math.max(last, s.departedAt + 24 * HOUR), s.departedAt + b.historyHorizon().toMillis());
   }
 
   private boolean isNotable(PersonState s, EventRef r, String role) {
