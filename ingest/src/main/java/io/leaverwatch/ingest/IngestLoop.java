@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -54,12 +53,10 @@ public final class IngestLoop {
       PageSource.Page page = source.fetch(cp);
       Set<String> seen = new HashSet<>(cp.boundaryIds());
       List<RawAuditRecord> fresh = new ArrayList<>();
-      Set<String> pageIds = new LinkedHashSet<>();
       Instant newest = null;
       Instant receivedAt = clock.instant();
       for (PageSource.Event e : page.events()) {
         if (e.id() != null) {
-          pageIds.add(e.id());
           if (!seen.add(e.id())) {
             continue;
           }
@@ -80,12 +77,6 @@ public final class IngestLoop {
         sink.send(fresh);
       }
       Checkpoint next = page.next();
-      if (next.position().equals(cp.position()) && next.extra().equals(cp.extra())) {
-        Set<String> union = new LinkedHashSet<>(cp.boundaryIds());
-        union.addAll(pageIds);
-        union.addAll(next.boundaryIds());
-        next = next.withBoundary(union);
-      }
       if (!next.equals(cp)) {
         store.save(source.key(), next);
       }

@@ -21,6 +21,7 @@ import java.util.function.Function;
  * ids at that second remembered so they are not delivered twice.
  */
 public final class LinkPagedSource implements PageSource {
+  static final int MAX_REMEMBERED_IDS = 2000;
   private final String source;
   private final String key;
   private final RateLimitedHttp http;
@@ -79,22 +80,27 @@ public final class LinkPagedSource implements PageSource {
       }
       events.add(new Event(id, time, e.bytes(), page.uri().toString(), at.position()));
     }
+    // Recently delivered ids travel with the cursor (bounded): a resumed or re-polled query may
+    // return them again, and this is what keeps them from leaving the connector twice.
+    Set<String> recent = recentIds(at.boundaryIds(), ids);
     if (page.next().isPresent()) {
-      Checkpoint next = Checkpoint.at(page.next().get().toString()).withBoundary(ids);
+      Checkpoint next = Checkpoint.at(page.next().get().toString()).withBoundary(recent);
       return new Page(events, next, events.isEmpty());
     }
     if (events.isEmpty() || newest == null) {
-      return new Page(events, at, true);
+      return new Page(events, at.withBoundary(recent), true);
     }
     Instant second = newest.truncatedTo(ChronoUnit.SECONDS);
-    Set<String> atEdge = new LinkedHashSet<>();
-    for (Event e : events) {
-      if (e.id() != null && e.time() != null && !e.time().isBefore(second)) {
-        atEdge.add(e.id());
-      }
-    }
-    Checkpoint next = Checkpoint.at(resumeFrom.apply(second).toString()).withBoundary(atEdge);
+    Checkpoint next = Checkpoint.at(resumeFrom.apply(second).toString()).withBoundary(recent);
     return new Page(events, next, true);
+  }
+
+  static Set<String> recentIds(Set<String> before, Set<String> page) {
+    List<String> all = new ArrayList<>(before);
+    all.removeAll(page);
+    all.addAll(page);
+    int from = Math.max(0, all.size() - MAX_REMEMBERED_IDS);
+    return new LinkedHashSet<>(all.subList(from, all.size()));
   }
 
   private Instant time(JsonNode tree) {

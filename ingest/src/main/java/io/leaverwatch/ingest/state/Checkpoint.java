@@ -11,7 +11,7 @@ import java.util.Set;
  */
 public record Checkpoint(String position, Set<String> boundaryIds, Map<String, String> extra) {
   public Checkpoint {
-    boundaryIds = Set.copyOf(new LinkedHashSet<>(boundaryIds));
+    boundaryIds = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(boundaryIds));
     extra = Map.copyOf(extra);
   }
 
