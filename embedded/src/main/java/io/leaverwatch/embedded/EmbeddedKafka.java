@@ -187,8 +187,12 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@code java -jar leaverwatch.jar}, {@code java.class.path} names only the CLI jar.
    */
   static String runtimeClasspath() {
+    return expandClasspath(System.getProperty("java.class.path"));
+  }
+
+  static String expandClasspath(String classPath) {
     Set<String> entries = new LinkedHashSet<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       if (entry.isBlank()) {
         continue;
       }
@@ -197,11 +201,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
         try (JarFile jar = new JarFile(path.toFile())) {
           Manifest manifest = jar.getManifest();
-          String classPath =
+          String manifestClassPath =
               manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
-          if (classPath != null) {
+          if (manifestClassPath != null) {
             Path base = path.toAbsolutePath().getParent();
-            for (String relative : classPath.trim().split("\\s+")) {
+            for (String relative : manifestClassPath.trim().split("\\s+")) {
               if (!relative.isEmpty() && !relative.contains(":")) {
                 entries.add(base.resolve(relative).normalize().toString());
               } else if (relative.startsWith("file:")) {

@@ -98,7 +98,8 @@ class ElasticsearchSinkITCase {
     client.indices().refresh(r -> r.index("sinkit-twice"));
     assertThat(client.count(c -> c.index("sinkit-twice")).count()).isEqualTo(100);
     @SuppressWarnings("unchecked")
-    Map<String, Object> doc42 = client.get(g -> g.index("sinkit-twice").id("doc-42"), Map.class).source();
+    Map<String, Object> doc42 =
+        client.get(g -> g.index("sinkit-twice").id("doc-42"), Map.class).source();
     assertThat(doc42).containsEntry("n", 42).containsEntry("label", "doc 42");
   }
 
