@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -52,10 +53,14 @@ public final class KafkaRecordSink<T> implements RecordSink<T> {
   @Override
   public void send(List<T> batch) throws IOException {
     List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-    for (T r : batch) {
-      acks.add(producer.send(new ProducerRecord<>(topic, key.apply(r), value.apply(r))));
+    try {
+      for (T r : batch) {
+        acks.add(producer.send(new ProducerRecord<>(topic, key.apply(r), value.apply(r))));
+      }
+      producer.flush();
+    } catch (KafkaException e) {
+      throw new IOException("Kafka did not acknowledge a record for topic " + topic + ": " + e, e);
     }
-    producer.flush();
     for (Future<RecordMetadata> f : acks) {
       try {
         f.get();
