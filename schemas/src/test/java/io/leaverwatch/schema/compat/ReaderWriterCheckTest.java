@@ -38,6 +38,25 @@ class ReaderWriterCheckTest {
   }
 
   @Test
+  void addingASymbolToAnEnumWithDefaultIsCompatibleBothWays() {
+    Schema source = OLD.getField("source").schema();
+    List<String> symbols = new ArrayList<>(source.getEnumSymbols());
+    symbols.add("SLACK");
+    Schema widened =
+        Schema.createEnum(
+            source.getName(), source.getDoc(), source.getNamespace(), symbols, "UNKNOWN");
+    Schema added =
+        withFields(
+            OLD,
+            fields -> {
+              fields.replaceAll(f -> f.name().equals("source") ? new Schema.Field(f, widened) : f);
+              return fields;
+            });
+
+    assertThat(ReaderWriterCheck.problems("AuditEvent", added, OLD)).isEmpty();
+  }
+
+  @Test
   void addingAFieldWithoutDefaultBreaksNewReadersOfOldData() {
     Schema added =
         withFields(
