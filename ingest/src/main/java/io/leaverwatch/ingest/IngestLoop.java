@@ -2,6 +2,7 @@ package io.leaverwatch.ingest;
 
 import io.leaverwatch.ingest.sink.RecordSink;
 import io.leaverwatch.ingest.state.Checkpoint;
+import io.leaverwatch.ingest.state.CheckpointStore;
 import io.leaverwatch.ingest.state.CursorStore;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.io.IOException;
@@ -10,8 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +25,9 @@ import java.util.Set;
 public final class IngestLoop {
   private final PageSource source;
   private final RecordSink<RawAuditRecord> sink;
-  private final CursorStore store;
+  private static final String PENDING_NEXT = "pending_next";
+  private static final String PENDING_LAST = "pending_last_record";
+  private final CheckpointStore store;
   private final Clock clock;
   private final Sleeper sleeper;
   private final IngestLog log;
@@ -31,7 +36,7 @@ public final class IngestLoop {
   public IngestLoop(
       PageSource source,
       RecordSink<RawAuditRecord> sink,
-      CursorStore store,
+      CheckpointStore store,
       Clock clock,
       Sleeper sleeper,
       IngestLog log,
@@ -47,7 +52,7 @@ public final class IngestLoop {
 
   /** Reads until the source is caught up; returns the number of events delivered. */
   public long runOnce() throws SourceException, IOException, InterruptedException {
-    Checkpoint cp = store.load(source.key()).orElseGet(source::initial);
+    Checkpoint cp = settlePending(store.load(source.key()).orElseGet(source::initial));
     long delivered = 0;
     while (true) {
       PageSource.Page page = source.fetch(cp);
@@ -73,11 +78,17 @@ public final class IngestLoop {
           newest = e.time();
         }
       }
+      Checkpoint next = page.next();
       if (!fresh.isEmpty()) {
+        // Write-ahead: if we stop after the sink confirmed but before the cursor moved, the next
+        // start asks the sink whether it holds this page's last record instead of guessing.
+        store.save(
+            source.key(),
+            cp.with(PENDING_NEXT, CursorStore.toJson(next))
+                .with(PENDING_LAST, encode(fresh.get(fresh.size() - 1))));
         sink.send(fresh);
       }
-      Checkpoint next = page.next();
-      if (!next.equals(cp)) {
+      if (!next.equals(cp) || !fresh.isEmpty()) {
         store.save(source.key(), next);
       }
       delivered += fresh.size();
@@ -87,6 +98,42 @@ public final class IngestLoop {
         return delivered;
       }
     }
+  }
+
+  private Checkpoint settlePending(Checkpoint cp) throws IOException {
+    String pendingNext = cp.get(PENDING_NEXT);
+    if (pendingNext == null) {
+      return cp;
+    }
+    Checkpoint before = cp.with(PENDING_NEXT, null).with(PENDING_LAST, null);
+    Optional<Boolean> held = sink.holds(decode(cp.get(PENDING_LAST)));
+    if (held.orElse(false)) {
+      Checkpoint next = CursorStore.fromJson(pendingNext);
+      store.save(source.key(), next);
+      log.info(source.key() + ": the page sent before the last stop reached the sink; moving on");
+      return next;
+    }
+    if (held.isEmpty()) {
+      log.warn(
+          source.key()
+              + ": cannot tell whether the page sent before the last stop reached the sink;"
+              + " sending it again (downstream deduplicates by event id)");
+    }
+    return before;
+  }
+
+  private static String encode(RawAuditRecord r) throws IOException {
+    ByteBuffer b = RawAuditRecord.getEncoder().encode(r);
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return Base64.getEncoder().encodeToString(out);
+  }
+
+  private static RawAuditRecord decode(String s) throws IOException {
+    if (s == null) {
+      throw new IOException("state has a pending page but no pending record");
+    }
+    return RawAuditRecord.getDecoder().decode(Base64.getDecoder().decode(s));
   }
 
   /** Polls forever; outages are logged and retried, rejected credentials end the loop. */

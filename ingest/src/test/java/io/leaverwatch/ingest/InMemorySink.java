@@ -30,4 +30,9 @@ public final class InMemorySink<T> implements RecordSink<T> {
     }
     records.addAll(batch);
   }
+
+  @Override
+  public synchronized java.util.Optional<Boolean> holds(T record) {
+    return java.util.Optional.of(records.contains(record));
+  }
 }

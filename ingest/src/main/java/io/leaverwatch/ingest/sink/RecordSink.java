@@ -2,6 +2,7 @@ package io.leaverwatch.ingest.sink;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where connectors hand their records. {@link #send} returns only once the whole batch is durable
@@ -10,6 +11,15 @@ import java.util.List;
  */
 public interface RecordSink<T> extends AutoCloseable {
   void send(List<T> batch) throws IOException;
+
+  /**
+   * Whether the sink durably holds this exact record; empty when it cannot tell. Used after a stop
+   * between "the sink confirmed a page" and "the cursor was saved", to decide whether that page
+   * must be sent again.
+   */
+  default Optional<Boolean> holds(T record) throws IOException {
+    return Optional.empty();
+  }
 
   @Override
   default void close() throws IOException {}

@@ -22,7 +22,7 @@ import java.util.Set;
  * One JSON file per connector key under a state directory. Writes are atomic (temp file, fsync,
  * rename, fsync of the directory) so a kill leaves either the old or the new cursor, never half.
  */
-public final class CursorStore {
+public final class CursorStore implements CheckpointStore {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final Path dir;
 
@@ -39,6 +39,7 @@ public final class CursorStore {
     return dir.resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
   }
 
+  @Override
   public Optional<Checkpoint> load(String key) throws IOException {
     Path f = fileFor(key);
     if (!Files.exists(f)) {
@@ -50,24 +51,47 @@ public final class CursorStore {
     } catch (IOException e) {
       throw new IOException("state file " + f + " is not valid JSON: " + e.getMessage(), e);
     }
-    if (n == null || !n.isObject() || !n.path("position").isTextual()) {
-      throw new IOException("state file " + f + " has no text field 'position'");
-    }
-    Set<String> ids = new LinkedHashSet<>();
-    n.path("boundary_ids").forEach(x -> ids.add(x.asText()));
-    Map<String, String> extra = new HashMap<>();
-    n.path("extra").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
-    return Optional.of(new Checkpoint(n.get("position").asText(), ids, extra));
+    return Optional.of(fromTree(n, "state file " + f));
   }
 
-  public void save(String key, Checkpoint cp) throws IOException {
+  /** A checkpoint as one JSON text (to nest one checkpoint inside another). */
+  public static String toJson(Checkpoint cp) {
+    try {
+      return MAPPER.writeValueAsString(tree(cp));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Checkpoint fromJson(String json) throws IOException {
+    return fromTree(MAPPER.readTree(json), "nested checkpoint");
+  }
+
+  private static ObjectNode tree(Checkpoint cp) {
     ObjectNode n = MAPPER.createObjectNode();
-    n.put("key", key);
     n.put("position", cp.position());
     ArrayNode ids = n.putArray("boundary_ids");
     cp.boundaryIds().forEach(ids::add);
     ObjectNode extra = n.putObject("extra");
     cp.extra().forEach(extra::put);
+    return n;
+  }
+
+  private static Checkpoint fromTree(JsonNode n, String where) throws IOException {
+    if (n == null || !n.isObject() || !n.path("position").isTextual()) {
+      throw new IOException(where + " has no text field 'position'");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    n.path("boundary_ids").forEach(x -> ids.add(x.asText()));
+    Map<String, String> extra = new HashMap<>();
+    n.path("extra").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+    return new Checkpoint(n.get("position").asText(), ids, extra);
+  }
+
+  @Override
+  public void save(String key, Checkpoint cp) throws IOException {
+    ObjectNode n = tree(cp);
+    n.put("key", key);
     byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
     Path target = fileFor(key);
     Path tmp = dir.resolve(target.getFileName() + ".tmp");

@@ -14,7 +14,11 @@ import io.leaverwatch.ingest.IngestStatus;
 import io.leaverwatch.ingest.SourceException;
 import io.leaverwatch.ingest.http.Credentials;
 import io.leaverwatch.ingest.http.RateLimitedHttp;
+import io.leaverwatch.ingest.sink.NdjsonFileSink;
+import io.leaverwatch.ingest.sink.RecordJson;
 import io.leaverwatch.ingest.sink.RecordSink;
+import io.leaverwatch.ingest.state.Checkpoint;
+import io.leaverwatch.ingest.state.CheckpointStore;
 import io.leaverwatch.ingest.state.CursorStore;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.io.IOException;
@@ -58,6 +62,30 @@ class GitHubAuditLogTest {
   }
 
   IngestLoop loop(RecordSink<RawAuditRecord> sink, String token) throws IOException {
+    return loop(sink, token, new CursorStore(state));
+  }
+
+  /** A store that dies (like a kill) on its Nth save. */
+  static CheckpointStore dyingOnSave(CheckpointStore real, int n) {
+    int[] saves = {0};
+    return new CheckpointStore() {
+      @Override
+      public java.util.Optional<Checkpoint> load(String key) throws IOException {
+        return real.load(key);
+      }
+
+      @Override
+      public void save(String key, Checkpoint cp) throws IOException {
+        if (++saves[0] == n) {
+          throw new IOException("simulated kill before the cursor was saved");
+        }
+        real.save(key, cp);
+      }
+    };
+  }
+
+  IngestLoop loop(RecordSink<RawAuditRecord> sink, String token, CheckpointStore store)
+      throws IOException {
     IngestLog log = new IngestLog("github").addListener(logLines::add);
     RateLimitedHttp http =
         new RateLimitedHttp(
@@ -71,7 +99,7 @@ class GitHubAuditLogTest {
     return new IngestLoop(
         GitHubAuditLog.source(http, server.baseUrl(), "orgs/acme", T0.minus(Duration.ofDays(1))),
         sink,
-        new CursorStore(state),
+        store,
         clock,
         clock.sleeper(),
         log,
@@ -138,6 +166,48 @@ class GitHubAuditLogTest {
     assertThat(payloads(delivered)).containsExactlyElementsOf(served);
     // Restart re-reads only the page the sink never confirmed, then the last page.
     assertThat(server.requests().size() - before).isEqualTo(2);
+  }
+
+  @Test
+  void aKillAfterTheSinkConfirmedButBeforeTheCursorMovedRepeatsNothing() throws Exception {
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    // Saves per page: the write-ahead, then the cursor. The 4th save is page 2's cursor.
+    assertThatThrownBy(() -> loop(sink, TOKEN, dyingOnSave(new CursorStore(state), 4)).runOnce())
+        .hasMessageContaining("simulated kill");
+    assertThat(sink.records).hasSize(6);
+    int before = server.requests().size();
+
+    loop(sink, TOKEN).runOnce();
+    assertThat(payloads(sink.records)).containsExactlyElementsOf(served);
+    assertThat(server.requests().size() - before).isEqualTo(1);
+  }
+
+  @Test
+  void theSameKillWithAFileSinkRepeatsNothingEither() throws Exception {
+    Path out = state.resolve("raw.ndjson");
+    try (var file = new NdjsonFileSink<RawAuditRecord>(out, RecordJson::rawRecordLine)) {
+      assertThatThrownBy(() -> loop(file, TOKEN, dyingOnSave(new CursorStore(state), 2)).runOnce())
+          .hasMessageContaining("simulated kill");
+    }
+    try (var file = new NdjsonFileSink<RawAuditRecord>(out, RecordJson::rawRecordLine)) {
+      loop(file, TOKEN).runOnce();
+    }
+    List<String> ids =
+        Files.readAllLines(out).stream()
+            .map(l -> l.replaceAll(".*\"_document_id\":\"([^\"]+)\".*", "$1"))
+            .toList();
+    assertThat(ids).containsExactly("doc-1", "doc-2", "doc-3", "doc-4", "doc-5", "doc-6", "doc-7");
+  }
+
+  @Test
+  void aSinkThatCannotTellGetsTheLastPageAgainWithAWarning() throws Exception {
+    List<RawAuditRecord> delivered = new ArrayList<>();
+    RecordSink<RawAuditRecord> blind = delivered::addAll;
+    assertThatThrownBy(() -> loop(blind, TOKEN, dyingOnSave(new CursorStore(state), 2)).runOnce())
+        .hasMessageContaining("simulated kill");
+    loop(blind, TOKEN).runOnce();
+    assertThat(delivered).hasSize(10);
+    assertThat(logLines).anySatisfy(l -> assertThat(l).contains("cannot tell", "sending it again"));
   }
 
   @Test
