@@ -59,10 +59,13 @@ public final class DetectionJob {
             .setMaxParallelism(1)
             .uid("resolve-identities");
 
+    // The splits below run in the resolver's single task (chained, forward): a second parallel
+    // path would let END_OF_INPUT overtake the signals before it.
     SingleOutputStreamOperator<Finding> personFindings =
         resolved
             .filter(s -> s.getPersonId() != null && !"IP".equals(s.getRole()))
             .returns(signalType)
+            .setParallelism(1)
             .uid("person-signals")
             .name("person signals")
             .keyBy(s -> s.getPersonId())
@@ -75,10 +78,12 @@ public final class DetectionJob {
         resolved
             .filter(s -> s.getKind() == SignalKind.DEPARTURE)
             .returns(signalType)
+            .setParallelism(1)
             .uid("departure-signals")
             .name("departures")
             .map(PersonSignal::getDeparture)
             .returns(new AvroTypeInfo<>(Departure.class))
+            .setParallelism(1)
             .uid("departures-unwrap")
             .name("departures (broadcast)")
             .broadcast(KnownIpFunction.DEPARTURES);
@@ -87,6 +92,7 @@ public final class DetectionJob {
         resolved
             .filter(s -> "IP".equals(s.getRole()))
             .returns(signalType)
+            .setParallelism(1)
             .uid("ip-signals")
             .name("events by source ip")
             .keyBy(s -> s.getEvent().getSourceIp())

@@ -29,6 +29,7 @@ public final class KnownIpFunction
   public static final MapStateDescriptor<String, Departure> DEPARTURES =
       new MapStateDescriptor<>("departures", Types.STRING, new AvroTypeInfo<>(Departure.class));
   private static final long DAY = 24 * 3600_000L;
+  private static final long END_OF_INPUT = Long.MAX_VALUE - 1;
 
   private final DetectionConfig config;
   private transient KnownIpDetector detector;
@@ -55,6 +56,11 @@ public final class KnownIpFunction
     }
     detector.onEvent(s, signal.getEvent(), signal.getPersonId());
     state.update(s);
+    if (!config.streaming()) {
+      // bounded: files are read in any order, so judge each IP once, at the end of input
+      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+      return;
+    }
     if (!s.shared && !s.daysByPerson.isEmpty()) {
       ReadOnlyBroadcastState<String, Departure> bs = ctx.getBroadcastState(DEPARTURES);
       detector
@@ -82,6 +88,9 @@ public final class KnownIpFunction
   public void processBroadcastElement(Departure d, Context ctx, Collector<Finding> out)
       throws Exception {
     ctx.getBroadcastState(DEPARTURES).put(d.getPersonId(), d);
+    if (!config.streaming()) {
+      return;
+    }
     Map<String, Departure> all = new HashMap<>();
     for (Map.Entry<String, Departure> e : ctx.getBroadcastState(DEPARTURES).entries()) {
       all.put(e.getKey(), e.getValue());
@@ -99,6 +108,24 @@ public final class KnownIpFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
     IpState s = state.value();
+    if (timestamp == END_OF_INPUT) {
+      if (s != null && !s.shared && !s.daysByPerson.isEmpty()) {
+        ReadOnlyBroadcastState<String, Departure> bs = ctx.getBroadcastState(DEPARTURES);
+        detector
+            .evaluate(
+                ctx.getCurrentKey(),
+                s,
+                p -> {
+                  try {
+                    return bs.get(p);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .forEach(out::collect);
+      }
+      return;
+    }
     if (s != null && detector.prune(s, timestamp)) {
       state.clear();
     } else if (s != null) {

@@ -52,13 +52,48 @@ public final class EventRef implements Serializable {
     r.identity = identity;
     r.actorName = nameOf(e.getActor());
     r.actorApproved = actorApproved;
-    r.selfAction = e.getTargets() == null || e.getTargets().isEmpty();
+    r.selfAction = isSelfAction(e);
     for (Principal t : e.getTargets()) {
       if (t.getAccessKeyId() != null) {
         r.accessKeyId = t.getAccessKeyId();
       }
     }
     return r;
+  }
+
+  /**
+   * True when the event names no other user than its actor: a token or factor of one's own, a
+   * GitHub event whose {@code user} is the actor, an IAM call without {@code userName}.
+   */
+  static boolean isSelfAction(AuditEvent e) {
+    if (e.getTargets() == null || e.getTargets().isEmpty()) {
+      return true;
+    }
+    java.util.List<String> actorKeys = IdentityKeys.ofPrincipal(e.getActor());
+    for (Principal t : e.getTargets()) {
+      if (!isUser(t)) {
+        continue;
+      }
+      boolean same = false;
+      for (String k : IdentityKeys.ofPrincipal(t)) {
+        if (actorKeys.contains(k)) {
+          same = true;
+          break;
+        }
+      }
+      if (!same) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUser(Principal p) {
+    String kind = p.getKind() == null ? "" : p.getKind();
+    return kind.equals("okta_user")
+        || kind.equals("github_user")
+        || kind.equals("iam_user")
+        || kind.equals("identity_center_user");
   }
 
   public static String nameOf(Principal p) {

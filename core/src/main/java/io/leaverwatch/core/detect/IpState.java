@@ -3,7 +3,6 @@ package io.leaverwatch.core.detect;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** What one source IP was used for: by whom (per day) and the recent events from it. */
 public final class IpState implements Serializable {
@@ -12,7 +11,9 @@ public final class IpState implements Serializable {
 
   public static final int MAX_RECENT = 200;
 
-  public TreeMap<String, TreeSet<Long>> daysByPerson = new TreeMap<>();
+  /** person → (day → earliest use that day) */
+  public TreeMap<String, TreeMap<Long, Long>> daysByPerson = new TreeMap<>();
+
   public ArrayList<EventRef> recent = new ArrayList<>();
   public boolean shared;
   public long latest = Long.MIN_VALUE;

@@ -47,7 +47,9 @@ public final class KnownIpDetector implements Serializable {
       return;
     }
     if (personId != null) {
-      s.daysByPerson.computeIfAbsent(personId, k -> new TreeSet<>()).add(Math.floorDiv(t, DAY));
+      s.daysByPerson
+          .computeIfAbsent(personId, k -> new TreeMap<>())
+          .merge(Math.floorDiv(t, DAY), t, Math::min);
       if (s.daysByPerson.size() > IpState.SHARED_AFTER) {
         // shared egress: forget it, it can never be someone's own
         s.shared = true;
@@ -73,21 +75,18 @@ public final class KnownIpDetector implements Serializable {
     if (s.shared) {
       return out;
     }
-    for (Map.Entry<String, TreeSet<Long>> owner : s.daysByPerson.entrySet()) {
+    for (Map.Entry<String, TreeMap<Long, Long>> owner : s.daysByPerson.entrySet()) {
       Departure d = departures.apply(owner.getKey());
       if (d == null || d.getStatus() == DepartureStatus.RESCINDED) {
         continue;
       }
       long departed = d.getDepartedAt().toEpochMilli();
-      long fromDay = Math.floorDiv(departed, DAY) - OWN_WINDOW_DAYS;
-      long toDay = Math.floorDiv(departed - 1, DAY);
-      if (owner.getValue().subSet(fromDay, true, toDay, true).isEmpty()) {
+      if (!usedBefore(owner.getValue(), departed)) {
         continue;
       }
       int others = 0;
-      for (Map.Entry<String, TreeSet<Long>> other : s.daysByPerson.entrySet()) {
-        if (!other.getKey().equals(owner.getKey())
-            && !other.getValue().subSet(fromDay, true, toDay, true).isEmpty()) {
+      for (Map.Entry<String, TreeMap<Long, Long>> other : s.daysByPerson.entrySet()) {
+        if (!other.getKey().equals(owner.getKey()) && usedBefore(other.getValue(), departed)) {
           others++;
         }
       }
@@ -113,12 +112,24 @@ public final class KnownIpDetector implements Serializable {
     return out;
   }
 
+  /** Whether the IP was used in the 30 days before {@code departed} (strictly before it). */
+  private static boolean usedBefore(TreeMap<Long, Long> days, long departed) {
+    long fromDay = Math.floorDiv(departed, DAY) - OWN_WINDOW_DAYS;
+    long toDay = Math.floorDiv(departed, DAY);
+    for (Map.Entry<Long, Long> d : days.subMap(fromDay, true, toDay, true).entrySet()) {
+      if (d.getValue() < departed && d.getValue() >= departed - OWN_WINDOW_DAYS * DAY) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Drops what is older than the horizon; true when nothing is left. */
   public boolean prune(IpState s, long now) {
     long keepFrom = now - (OWN_WINDOW_DAYS + 14) * DAY;
     long keepDay = Math.floorDiv(keepFrom, DAY);
-    s.daysByPerson.values().forEach(days -> days.headSet(keepDay).clear());
-    s.daysByPerson.values().removeIf(TreeSet::isEmpty);
+    s.daysByPerson.values().forEach(days -> days.headMap(keepDay).clear());
+    s.daysByPerson.values().removeIf(TreeMap::isEmpty);
     s.recent.removeIf(r -> r.time < now - 14 * DAY);
     return s.isEmpty() || (s.shared && s.latest < keepFrom);
   }
