@@ -7,6 +7,7 @@ import io.leaverwatch.ingest.IngestStatus;
 import io.leaverwatch.ingest.PageSource;
 import io.leaverwatch.ingest.Sleeper;
 import io.leaverwatch.ingest.SourceException;
+import io.leaverwatch.ingest.sink.EventKeys;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.ingest.sink.NdjsonFileSink;
 import io.leaverwatch.ingest.sink.RecordJson;
@@ -111,12 +112,14 @@ final class IngestRuntime implements AutoCloseable {
         rawSink = fileSink(to, RecordJson::rawRecordLine);
       } else if (to.equals("kafka")) {
         String topic = setting(options.topic, "kafka", "topic");
+        String servers = bootstrap();
         rawSink =
             new KafkaRecordSink<>(
-                KafkaRecordSink.producer(bootstrap(), "leaverwatch-ingest"),
+                KafkaRecordSink.producer(servers, "leaverwatch-ingest"),
                 topic == null ? RAW_TOPIC : topic,
-                r -> r.getSource() + ":" + r.getOrigin() + ":" + r.getCursor(),
-                IngestRuntime::encode);
+                EventKeys::of,
+                IngestRuntime::encode,
+                () -> KafkaRecordSink.tailConsumer(servers));
       } else {
         throw new UsageException("--to " + to + ": expected kafka or file:PATH");
       }

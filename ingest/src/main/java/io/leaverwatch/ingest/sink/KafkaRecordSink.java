@@ -1,40 +1,118 @@
 package io.leaverwatch.ingest.sink;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Publishes records with an idempotent, acks=all producer and waits for every acknowledgement
  * before {@link #send} returns.
  */
 public final class KafkaRecordSink<T> implements RecordSink<T> {
+  private static final long TAIL_RECORDS = 5000;
   private final Producer<String, byte[]> producer;
   private final String topic;
   private final Function<T, String> key;
   private final Function<T, byte[]> value;
+  private final Supplier<Consumer<String, byte[]>> tailReader;
 
   public KafkaRecordSink(
       Producer<String, byte[]> producer,
       String topic,
       Function<T, String> key,
       Function<T, byte[]> value) {
+    this(producer, topic, key, value, null);
+  }
+
+  /**
+   * @param tailReader opens a consumer used only by {@link #holds}; null when the sink should not
+   *     read back (then a stop between acknowledgement and cursor save repeats one page)
+   */
+  public KafkaRecordSink(
+      Producer<String, byte[]> producer,
+      String topic,
+      Function<T, String> key,
+      Function<T, byte[]> value,
+      Supplier<Consumer<String, byte[]>> tailReader) {
     this.producer = producer;
     this.topic = topic;
     this.key = key;
     this.value = value;
+    this.tailReader = tailReader;
+  }
+
+  public static Consumer<String, byte[]> tailConsumer(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(p);
+  }
+
+  /**
+   * Reads the end of the partition the record's key maps to (the default partitioner's murmur2
+   * choice) and looks for the exact value.
+   */
+  @Override
+  public Optional<Boolean> holds(T record) throws IOException {
+    if (tailReader == null) {
+      return Optional.empty();
+    }
+    String k = key.apply(record);
+    byte[] v = value.apply(record);
+    try {
+      int partitions = producer.partitionsFor(topic).size();
+      int partition =
+          Utils.toPositive(Utils.murmur2(k.getBytes(StandardCharsets.UTF_8))) % partitions;
+      TopicPartition tp = new TopicPartition(topic, partition);
+      try (Consumer<String, byte[]> c = tailReader.get()) {
+        c.assign(List.of(tp));
+        long end = c.endOffsets(List.of(tp)).get(tp);
+        long begin = c.beginningOffsets(List.of(tp)).get(tp);
+        c.seek(tp, Math.max(begin, end - TAIL_RECORDS));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (c.position(tp) < end) {
+          if (System.nanoTime() > deadline) {
+            return Optional.empty();
+          }
+          for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+            if (k.equals(r.key()) && Arrays.equals(v, r.value())) {
+              return Optional.of(true);
+            }
+          }
+        }
+        return Optional.of(false);
+      }
+    } catch (KafkaException e) {
+      throw new IOException("cannot read back topic " + topic + ": " + e, e);
+    }
   }
 
   public static Producer<String, byte[]> producer(String bootstrapServers, String clientId) {
