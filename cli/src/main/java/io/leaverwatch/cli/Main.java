@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       NormalizeCommand.class,
       GenerateCommand.class,
       DetectCommand.class,
+      RunCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -22,6 +22,28 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class DetectionJob {
   private DetectionJob() {}
 
+  /**
+   * Entry point of the job jar ({@code flink run -c io.leaverwatch.jobs.DetectionJob
+   * leaverwatch-job.jar --config leaverwatch.yaml}): Kafka in, Kafka and Elasticsearch out.
+   */
+  public static void main(String[] args) throws Exception {
+    java.nio.file.Path config = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        config = java.nio.file.Path.of(args[++i]);
+      } else {
+        throw new IllegalArgumentException(
+            "usage: DetectionJob --config leaverwatch.yaml (unknown argument " + args[i] + ")");
+      }
+    }
+    var env = System.getenv();
+    var cfg = io.leaverwatch.jobs.pipeline.PipelineConfig.load(config, env);
+    String rules = cfg.rulesDir() != null ? cfg.rulesDir() : "rules";
+    StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
+    io.leaverwatch.jobs.pipeline.StreamingPipeline.build(flink, cfg, rules, env);
+    flink.execute("leaverwatch detection");
+  }
+
   public static DetectionOutputs buildTopology(
       StreamExecutionEnvironment env, DetectionSources sources, DetectionConfig config) {
     AvroTypeInfo<PersonSignal> signalType = new AvroTypeInfo<>(PersonSignal.class);

@@ -1,0 +1,285 @@
+package io.leaverwatch.jobs.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.leaverwatch.core.redact.Redactor;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The configuration of {@code leaverwatch run} and of the job jar: a YAML file, overridden key by
+ * key by environment variables named {@code LEAVERWATCH_<SECTION>_<KEY>} (for example {@code
+ * LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS}, {@code LEAVERWATCH_ES_URLS}). Secrets never come from the
+ * file: passwords are read from the environment or from a file named there, and {@link #toString}
+ * redacts them.
+ */
+public final class PipelineConfig implements Serializable {
+  /** Every key the file may hold, with its default (null: required or optional without one). */
+  static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("kafka.bootstrap_servers", null);
+    KEYS.put("kafka.security_protocol", "PLAINTEXT");
+    KEYS.put("kafka.sasl_mechanism", null);
+    KEYS.put("kafka.sasl_username", null);
+    KEYS.put("kafka.ssl_truststore_location", null);
+    KEYS.put("kafka.group_id", "leaverwatch-detection");
+    KEYS.put("kafka.transactional_id_prefix", "leaverwatch-findings");
+    KEYS.put("topics.raw", "audit.raw");
+    KEYS.put("topics.events", "audit.events");
+    KEYS.put("topics.dlq", "audit.dlq");
+    KEYS.put("topics.departures", "hr.departures");
+    KEYS.put("topics.identities", "iam.identities");
+    KEYS.put("topics.access", "iam.access-snapshots");
+    KEYS.put("topics.findings", "leaverwatch.findings");
+    KEYS.put("elasticsearch.urls", null);
+    KEYS.put("elasticsearch.index_prefix", "leaverwatch");
+    KEYS.put("rules_dir", null);
+    KEYS.put("checkpoint_dir", null);
+    KEYS.put("checkpoint_interval", "5s");
+    KEYS.put("parallelism", "2");
+    KEYS.put("starting_offsets", "earliest");
+  }
+
+  public static final String ENV_SASL_PASSWORD = "LEAVERWATCH_KAFKA_SASL_PASSWORD";
+  public static final String ENV_SASL_PASSWORD_FILE = "LEAVERWATCH_KAFKA_SASL_PASSWORD_FILE";
+  public static final String ENV_TRUSTSTORE_PASSWORD = "LEAVERWATCH_KAFKA_SSL_TRUSTSTORE_PASSWORD";
+
+  private final TreeMap<String, String> values;
+  private final String saslPassword;
+  private final String truststorePassword;
+
+  private PipelineConfig(
+      TreeMap<String, String> values, String saslPassword, String truststorePassword) {
+    this.values = values;
+    this.saslPassword = saslPassword;
+    this.truststorePassword = truststorePassword;
+  }
+
+  /** Reads the file (may be null: environment and defaults only) and applies the environment. */
+  public static PipelineConfig load(Path file, Map<String, String> env) {
+    TreeMap<String, String> values = new TreeMap<>();
+    if (file != null) {
+      JsonNode root;
+      try {
+        root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(
+            file
+                + ":"
+                + e.getLocation().getLineNr()
+                + ": not valid YAML: "
+                + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
+      }
+      if (root != null && !root.isMissingNode() && !root.isNull()) {
+        if (!root.isObject()) {
+          throw new IllegalArgumentException(file + ":1: expected a mapping of settings");
+        }
+        flatten("", root, values, file);
+      }
+    }
+    for (String key : KEYS.keySet()) {
+      String v = env.get(envName(key));
+      if (v != null && !v.isBlank()) {
+        values.put(key, v.trim());
+      }
+    }
+    KEYS.forEach(
+        (k, def) -> {
+          if (def != null) {
+            values.putIfAbsent(k, def);
+          }
+        });
+    String password = env.get(ENV_SASL_PASSWORD);
+    String passwordFile = env.get(ENV_SASL_PASSWORD_FILE);
+    if (password == null && passwordFile != null) {
+      try {
+        password = Files.readString(Path.of(passwordFile)).trim();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            ENV_SASL_PASSWORD_FILE + ": cannot read " + passwordFile + ": " + e.getMessage());
+      }
+    }
+    PipelineConfig c = new PipelineConfig(values, password, env.get(ENV_TRUSTSTORE_PASSWORD));
+    c.validate(file);
+    return c;
+  }
+
+  /** {@code kafka.bootstrap_servers} → {@code LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS}. */
+  public static String envName(String key) {
+    String k = key.replace("elasticsearch.", "es.");
+    return "LEAVERWATCH_" + k.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = prefix + e.getKey();
+      JsonNode v = e.getValue();
+      if (v.isObject()) {
+        flatten(key + ".", v, out, file);
+      } else if (!KEYS.containsKey(key)) {
+        if (key.contains("password") || key.contains("api_key") || key.contains("secret")) {
+          throw new IllegalArgumentException(
+              file + ": " + key + ": secrets are not read from the file; use the environment");
+        }
+        throw new IllegalArgumentException(
+            file
+                + ": "
+                + key
+                + ": unknown setting (known: "
+                + String.join(", ", KEYS.keySet())
+                + ")");
+      } else if (v.isArray()) {
+        List<String> items = new ArrayList<>();
+        v.forEach(x -> items.add(x.asText()));
+        out.put(key, String.join(",", items));
+      } else if (!v.isNull()) {
+        out.put(key, v.asText());
+      }
+    }
+  }
+
+  private void validate(Path file) {
+    String where = file == null ? "configuration" : file.toString();
+    if (get("kafka.bootstrap_servers") == null) {
+      throw new IllegalArgumentException(
+          where
+              + ": kafka.bootstrap_servers is required (or "
+              + envName("kafka.bootstrap_servers")
+              + ")");
+    }
+    String proto = get("kafka.security_protocol").toUpperCase(Locale.ROOT);
+    if (!List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(proto)) {
+      throw new IllegalArgumentException(
+          where + ": kafka.security_protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
+    }
+    if (proto.startsWith("SASL") && (get("kafka.sasl_username") == null || saslPassword == null)) {
+      throw new IllegalArgumentException(
+          where
+              + ": SASL needs kafka.sasl_username and "
+              + ENV_SASL_PASSWORD
+              + " (or "
+              + ENV_SASL_PASSWORD_FILE
+              + ")");
+    }
+    try {
+      checkpointInterval();
+      int p = parallelism();
+      if (p < 1 || p > 256) {
+        throw new IllegalArgumentException("out of range");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          where + ": checkpoint_interval or parallelism is invalid: " + e.getMessage());
+    }
+    String offsets = get("starting_offsets");
+    if (!offsets.equals("earliest") && !offsets.equals("latest") && !offsets.equals("committed")) {
+      throw new IllegalArgumentException(
+          where + ": starting_offsets must be earliest, latest or committed");
+    }
+  }
+
+  public String get(String key) {
+    return values.get(key);
+  }
+
+  public String bootstrapServers() {
+    return get("kafka.bootstrap_servers");
+  }
+
+  public String topic(String name) {
+    return get("topics." + name);
+  }
+
+  public List<String> elasticsearchUrls() {
+    String v = get("elasticsearch.urls");
+    return v == null ? List.of() : List.of(v.split("\\s*,\\s*"));
+  }
+
+  public String indexPrefix() {
+    return get("elasticsearch.index_prefix");
+  }
+
+  public Duration checkpointInterval() {
+    return io.leaverwatch.core.rules.Durations.parse(get("checkpoint_interval"));
+  }
+
+  public int parallelism() {
+    return Integer.parseInt(get("parallelism"));
+  }
+
+  public String checkpointDir() {
+    return get("checkpoint_dir");
+  }
+
+  public String rulesDir() {
+    return get("rules_dir");
+  }
+
+  public String startingOffsets() {
+    return get("starting_offsets");
+  }
+
+  public String groupId() {
+    return get("kafka.group_id");
+  }
+
+  public String transactionalIdPrefix() {
+    return get("kafka.transactional_id_prefix");
+  }
+
+  /** Kafka client security settings (TLS, SASL) for consumers, producers and admin clients. */
+  public Properties kafkaSecurity() {
+    Properties p = new Properties();
+    String proto = get("kafka.security_protocol").toUpperCase(Locale.ROOT);
+    p.setProperty("security.protocol", proto);
+    if (get("kafka.ssl_truststore_location") != null) {
+      p.setProperty("ssl.truststore.location", get("kafka.ssl_truststore_location"));
+      if (truststorePassword != null) {
+        p.setProperty("ssl.truststore.password", truststorePassword);
+      }
+    }
+    if (proto.startsWith("SASL")) {
+      String mech = get("kafka.sasl_mechanism") == null ? "PLAIN" : get("kafka.sasl_mechanism");
+      p.setProperty("sasl.mechanism", mech);
+      String module =
+          mech.startsWith("SCRAM")
+              ? "org.apache.kafka.common.security.scram.ScramLoginModule"
+              : "org.apache.kafka.common.security.plain.PlainLoginModule";
+      p.setProperty(
+          "sasl.jaas.config",
+          module
+              + " required username=\""
+              + get("kafka.sasl_username")
+              + "\" password=\""
+              + saslPassword
+              + "\";");
+    }
+    return p;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("PipelineConfig{");
+    values.forEach((k, v) -> sb.append(k).append('=').append(v).append(", "));
+    sb.append("sasl_password=").append(saslPassword == null ? "unset" : Redactor.MASK).append('}');
+    return Redactor.redact(sb.toString());
+  }
+}

@@ -1,0 +1,225 @@
+package io.leaverwatch.jobs.pipeline;
+
+import io.leaverwatch.jobs.DetectionConfig;
+import io.leaverwatch.jobs.DetectionJob;
+import io.leaverwatch.jobs.DetectionOutputs;
+import io.leaverwatch.jobs.DetectionSources;
+import io.leaverwatch.jobs.sink.ElasticsearchSink;
+import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
+import io.leaverwatch.jobs.sink.FindingDocumentMapper;
+import io.leaverwatch.jobs.sink.StepStatusDocumentMapper;
+import io.leaverwatch.schema.AccessGrant;
+import io.leaverwatch.schema.AuditEvent;
+import io.leaverwatch.schema.DeadLetter;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.IdentityLink;
+import io.leaverwatch.schema.RawAuditRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The production wiring: Kafka topics in, the detection topology, then findings to Kafka
+ * (transactional, exactly-once with checkpoints) and to Elasticsearch (idempotent upserts by id),
+ * step statuses to Elasticsearch, dead letters to audit.dlq.
+ */
+public final class StreamingPipeline {
+  private StreamingPipeline() {}
+
+  public static DetectionOutputs build(
+      StreamExecutionEnvironment env,
+      PipelineConfig cfg,
+      String rulesDir,
+      Map<String, String> envVars) {
+    env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    env.setParallelism(cfg.parallelism());
+    if (cfg.checkpointDir() != null) {
+      org.apache.flink.configuration.Configuration c =
+          new org.apache.flink.configuration.Configuration();
+      c.setString("execution.checkpointing.dir", cfg.checkpointDir());
+      env.configure(c);
+    }
+
+    DataStream<RawAuditRecord> raw =
+        env.fromSource(
+                source(cfg, cfg.topic("raw"), new RawRecordDeserializer()),
+                WatermarkStrategy.noWatermarks(),
+                "audit.raw")
+            .uid("kafka-audit-raw");
+    DataStream<Departure> departures =
+        env.fromSource(
+                source(cfg, cfg.topic("departures"), new AvroValueDeserializer<>(Departure.class)),
+                WatermarkStrategy.noWatermarks(),
+                "hr.departures")
+            .uid("kafka-departures");
+    DataStream<IdentityLink> identities =
+        env.fromSource(
+                source(
+                    cfg, cfg.topic("identities"), new AvroValueDeserializer<>(IdentityLink.class)),
+                WatermarkStrategy.noWatermarks(),
+                "iam.identities")
+            .uid("kafka-identities");
+    DataStream<AccessGrant> grants =
+        env.fromSource(
+                source(cfg, cfg.topic("access"), new AvroValueDeserializer<>(AccessGrant.class)),
+                WatermarkStrategy.noWatermarks(),
+                "iam.access-snapshots")
+            .uid("kafka-access");
+
+    DetectionOutputs out =
+        DetectionJob.buildTopology(
+            env,
+            DetectionSources.streaming(raw, departures, identities, grants),
+            DetectionConfig.streaming(rulesDir));
+
+    out.findings()
+        .sinkTo(
+            KafkaSink.<Finding>builder()
+                .setBootstrapServers(cfg.bootstrapServers())
+                .setKafkaProducerConfig(producerProps(cfg))
+                .setRecordSerializer(
+                    (KafkaRecordSerializationSchema<Finding>)
+                        (f, ctx, ts) ->
+                            new ProducerRecord<>(
+                                cfg.topic("findings"),
+                                null,
+                                ts,
+                                f.getFindingId().getBytes(StandardCharsets.UTF_8),
+                                AvroMessages.encode(f)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(cfg.transactionalIdPrefix())
+                .build())
+        .uid("kafka-findings")
+        .name("leaverwatch.findings");
+
+    out.deadLetters()
+        .map(d -> stamp(d, cfg.topic("raw")))
+        .returns(new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(DeadLetter.class))
+        .uid("dlq-stamp")
+        .name("dead letters")
+        .sinkTo(
+            KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(cfg.bootstrapServers())
+                .setKafkaProducerConfig(producerProps(cfg))
+                .setRecordSerializer(
+                    (KafkaRecordSerializationSchema<DeadLetter>)
+                        (d, ctx, ts) ->
+                            new ProducerRecord<>(cfg.topic("dlq"), null, AvroMessages.encode(d)))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build())
+        .uid("kafka-dlq")
+        .name("audit.dlq");
+
+    if (cfg.topic("events") != null && !cfg.topic("events").isBlank()) {
+      out.events()
+          .sinkTo(
+              KafkaSink.<AuditEvent>builder()
+                  .setBootstrapServers(cfg.bootstrapServers())
+                  .setKafkaProducerConfig(producerProps(cfg))
+                  .setRecordSerializer(
+                      (KafkaRecordSerializationSchema<AuditEvent>)
+                          (e, ctx, ts) ->
+                              new ProducerRecord<>(
+                                  cfg.topic("events"),
+                                  e.getEventId().getBytes(StandardCharsets.UTF_8),
+                                  AvroMessages.encode(e)))
+                  .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                  .build())
+          .uid("kafka-events")
+          .name("audit.events");
+    }
+
+    if (!cfg.elasticsearchUrls().isEmpty()) {
+      ElasticsearchSinkConfig es =
+          ElasticsearchSinkConfig.builder()
+              .urls(cfg.elasticsearchUrls())
+              .indexPrefix(cfg.indexPrefix())
+              .credentialsFromEnvironment(envVars)
+              .build();
+      out.findings()
+          .sinkTo(ElasticsearchSink.of(es, new FindingDocumentMapper()))
+          .uid("es-findings")
+          .name("elasticsearch findings");
+      out.stepStatuses()
+          .sinkTo(ElasticsearchSink.of(es, new StepStatusDocumentMapper()))
+          .uid("es-steps")
+          .name("elasticsearch step statuses");
+    }
+    return out;
+  }
+
+  /** A dead letter gets its topic and position from the record's origin/cursor when it has one. */
+  static DeadLetter stamp(DeadLetter d, String rawTopic) {
+    if (d.getTopic() == null && rawTopic.equals(d.getOrigin()) && d.getCursor() != null) {
+      String[] pos = d.getCursor().split("@", 2);
+      try {
+        d.setTopic(rawTopic);
+        d.setPartition(Integer.parseInt(pos[0]));
+        d.setOffset(Long.parseLong(pos[1]));
+      } catch (RuntimeException ignored) {
+        // keep what we have: the cursor is still in the record
+      }
+    } else if (d.getTopic() == null
+        && d.getCursor() != null
+        && d.getCursor().startsWith("kafka:")) {
+      String c = d.getCursor().substring(6);
+      int slash = c.indexOf('/');
+      int at = c.indexOf('@');
+      if (slash > 0 && at > slash) {
+        d.setTopic(c.substring(0, slash));
+        d.setPartition(Integer.parseInt(c.substring(slash + 1, at)));
+        d.setOffset(Long.parseLong(c.substring(at + 1)));
+      }
+    }
+    if (d.getFailedAt() == null) {
+      d.setFailedAt(Instant.now());
+    }
+    return d;
+  }
+
+  private static <T> KafkaSource<T> source(
+      PipelineConfig cfg, String topic, KafkaRecordDeserializationSchema<T> deserializer) {
+    OffsetsInitializer start;
+    switch (cfg.startingOffsets()) {
+      case "latest":
+        start = OffsetsInitializer.latest();
+        break;
+      case "committed":
+        start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        break;
+      default:
+        start = OffsetsInitializer.earliest();
+    }
+    Properties p = cfg.kafkaSecurity();
+    p.setProperty("isolation.level", "read_committed");
+    return KafkaSource.<T>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setTopics(topic)
+        .setGroupId(cfg.groupId())
+        .setStartingOffsets(start)
+        .setDeserializer(deserializer)
+        .setProperties(p)
+        .build();
+  }
+
+  private static Properties producerProps(PipelineConfig cfg) {
+    Properties p = cfg.kafkaSecurity();
+    p.setProperty("transaction.timeout.ms", "900000");
+    p.setProperty("linger.ms", "5");
+    return p;
+  }
+}
