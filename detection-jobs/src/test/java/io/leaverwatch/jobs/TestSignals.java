@@ -1,0 +1,169 @@
+package io.leaverwatch.jobs;
+
+import io.leaverwatch.core.detect.IdentityResolver;
+import io.leaverwatch.schema.ActionClass;
+import io.leaverwatch.schema.AuditEvent;
+import io.leaverwatch.schema.Departure;
+import io.leaverwatch.schema.DepartureStatus;
+import io.leaverwatch.schema.IdentityLink;
+import io.leaverwatch.schema.Outcome;
+import io.leaverwatch.schema.OutcomeResult;
+import io.leaverwatch.schema.PersonSignal;
+import io.leaverwatch.schema.Principal;
+import io.leaverwatch.schema.PrincipalType;
+import io.leaverwatch.schema.Source;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Named instants, small builders, and the resolver in front of the operators under test: the
+ * signals fed to a harness are the ones the job's resolver would send.
+ */
+final class TestSignals {
+  static final Instant T0 = Instant.parse("2026-10-01T12:00:00Z");
+  static final Instant T0_PLUS_10M = T0.plus(Duration.ofMinutes(10));
+  static final Instant T0_PLUS_30M = T0.plus(Duration.ofMinutes(30));
+  static final Instant T0_PLUS_59M = T0.plus(Duration.ofMinutes(59));
+  static final Instant T0_PLUS_1H = T0.plus(Duration.ofHours(1));
+  static final Instant T0_PLUS_2H = T0.plus(Duration.ofHours(2));
+  static final Instant T0_PLUS_5H = T0.plus(Duration.ofHours(5));
+  static final Instant T0_PLUS_1D = T0.plus(Duration.ofDays(1));
+  static final Instant T0_MINUS_5D = T0.minus(Duration.ofDays(5));
+
+  /** departed_at + the 14-day history horizon + a day. */
+  static final Instant PAST_HORIZON = T0.plus(Duration.ofDays(15));
+
+  static final String ALICE_EMAIL = "alice@corp.example.com";
+  static final Principal ALICE_OKTA = oktaUser("00ualice", ALICE_EMAIL);
+  static final Principal OKTA_BOT = oktaUser("00usvcoffboard0001", "svc-offboarding@example.com");
+
+  private static int counter;
+
+  private TestSignals() {}
+
+  static Path rulesDir() {
+    String p = System.getProperty("leaverwatch.rules");
+    if (p != null && Files.isDirectory(Path.of(p))) {
+      return Path.of(p);
+    }
+    for (Path c = Path.of("").toAbsolutePath(); c != null; c = c.getParent()) {
+      if (Files.isDirectory(c.resolve("rules/roles"))) {
+        return c.resolve("rules");
+      }
+    }
+    throw new IllegalStateException("rules directory not found");
+  }
+
+  static Departure departure(String person, String email, Instant departedAt) {
+    return Departure.newBuilder()
+        .setPersonId(person)
+        .setEmail(email)
+        .setRole("software-engineer")
+        .setNoticeAt(departedAt.minus(Duration.ofDays(10)))
+        .setDepartedAt(departedAt)
+        .setStatus(DepartureStatus.DEPARTED)
+        .build();
+  }
+
+  static Departure rescinded(Departure d) {
+    return Departure.newBuilder(d).setStatus(DepartureStatus.RESCINDED).build();
+  }
+
+  static IdentityLink link(String person, String system, String identity) {
+    return IdentityLink.newBuilder()
+        .setPersonId(person)
+        .setSystem(system)
+        .setIdentity(identity)
+        .build();
+  }
+
+  static Principal oktaUser(String id, String email) {
+    return Principal.newBuilder()
+        .setSystem("okta")
+        .setKind("okta_user")
+        .setId(id)
+        .setLogin(email)
+        .setEmail(email)
+        .setType(PrincipalType.HUMAN)
+        .build();
+  }
+
+  static AuditEvent event(
+      Source source, String action, ActionClass cls, Instant at, Principal actor, String ip) {
+    return event(source, action, cls, at, actor, null, ip);
+  }
+
+  static AuditEvent event(
+      Source source,
+      String action,
+      ActionClass cls,
+      Instant at,
+      Principal actor,
+      Principal target,
+      String ip) {
+    return AuditEvent.newBuilder()
+        .setEventId("evt-" + (++counter))
+        .setSource(source)
+        .setEventTime(at)
+        .setAction(action)
+        .setActionClass(cls)
+        .setActor(actor)
+        .setTargets(target == null ? List.of() : List.of(target))
+        .setSourceIp(ip)
+        .setOutcome(new Outcome(OutcomeResult.SUCCESS, null))
+        .setRaw("{\"action\":\"" + action + "\"}")
+        .build();
+  }
+
+  static AuditEvent aliceSession(Instant at) {
+    return aliceSession(at, "198.51.100.7");
+  }
+
+  static AuditEvent aliceSession(Instant at, String ip) {
+    return event(Source.OKTA, "user.session.start", ActionClass.AUTHENTICATION, at, ALICE_OKTA, ip);
+  }
+
+  static AuditEvent deactivateAlice(Instant at) {
+    return event(
+        Source.OKTA,
+        "user.lifecycle.deactivate",
+        ActionClass.REVOCATION,
+        at,
+        OKTA_BOT,
+        ALICE_OKTA,
+        null);
+  }
+
+  /** The identity resolver as the job runs it, in front of the operator under test. */
+  static final class Resolver {
+    private final IdentityResolver resolver = new IdentityResolver();
+
+    List<PersonSignal> identity(IdentityLink l) {
+      return resolver.onIdentity(l);
+    }
+
+    List<PersonSignal> departure(Departure d) {
+      return resolver.onDeparture(d);
+    }
+
+    List<PersonSignal> event(AuditEvent e) {
+      return resolver.onEvent(e);
+    }
+
+    /** What the job routes to the per-person detectors. */
+    static List<PersonSignal> forPersons(List<PersonSignal> signals) {
+      return signals.stream()
+          .filter(s -> s.getPersonId() != null && !"IP".equals(s.getRole()))
+          .collect(Collectors.toList());
+    }
+
+    /** What the job routes to the known-IP detector. */
+    static List<PersonSignal> forIps(List<PersonSignal> signals) {
+      return signals.stream().filter(s -> "IP".equals(s.getRole())).collect(Collectors.toList());
+    }
+  }
+}
