@@ -93,7 +93,7 @@ public final class EventNormalizer {
       throw new RejectedEventException("empty record");
     }
     try {
-      JsonNode root = Json.mapper().readTree(bytes);
+      JsonNode root = Json.treeReader().readTree(bytes);
       if (root == null || root.isMissingNode()) {
         throw new RejectedEventException("empty record");
       }
@@ -393,30 +393,48 @@ public final class EventNormalizer {
     return part == null ? next : part + "." + next;
   }
 
-  /** The JSON text without whitespace outside strings; the input is known to be valid JSON. */
+  /**
+   * The JSON text without whitespace outside strings; the input is known to be valid JSON. Audit
+   * logs are mostly written compact already, so the common case is one scan and no copy; otherwise
+   * the runs between dropped whitespace are copied in bulk.
+   */
   static String compact(byte[] json) {
-    byte[] out = new byte[json.length];
-    int n = 0;
-    boolean inString = false;
-    boolean escaped = false;
-    for (byte b : json) {
-      if (inString) {
-        out[n++] = b;
-        if (escaped) {
-          escaped = false;
-        } else if (b == '\\') {
-          escaped = true;
-        } else if (b == '"') {
-          inString = false;
+    int n = json.length;
+    byte[] out = null;
+    int written = 0;
+    int runStart = 0;
+    int i = 0;
+    while (i < n) {
+      byte b = json[i];
+      if (b == '"') {
+        // skip the string body: only a quote not escaped by a backslash ends it
+        i++;
+        while (i < n) {
+          byte c = json[i++];
+          if (c == '"') {
+            break;
+          }
+          if (c == '\\') {
+            i++;
+          }
         }
-      } else if (b == '"') {
-        inString = true;
-        out[n++] = b;
-      } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        out[n++] = b;
+      } else if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+        if (out == null) {
+          out = new byte[n];
+        }
+        System.arraycopy(json, runStart, out, written, i - runStart);
+        written += i - runStart;
+        runStart = ++i;
+      } else {
+        i++;
       }
     }
-    return new String(out, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    if (out == null) {
+      return new String(json, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    int tail = Math.min(i, n) - runStart;
+    System.arraycopy(json, runStart, out, written, tail);
+    return new String(out, 0, written + tail, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private record Context(
