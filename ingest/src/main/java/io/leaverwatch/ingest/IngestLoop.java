@@ -147,6 +147,10 @@ public final class IngestLoop {
           throw e;
         }
         log.warn(source.key() + ": " + e.getMessage() + "; next poll in " + pollInterval);
+      } catch (IOException e) {
+        // The sink or the state directory failed; the write-ahead record lets the next pass find
+        // out what the sink kept, so waiting and trying again neither loses nor repeats events.
+        log.warn(source.key() + ": " + e.getMessage() + "; next poll in " + pollInterval);
       }
       sleeper.sleep(pollInterval);
     }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudtrail.model.LookupEventsRequest;
@@ -93,7 +94,14 @@ public final class CloudTrailLookupSource implements PageSource {
     try {
       resp = client.lookupEvents(req.build());
     } catch (SdkException e) {
-      boolean retryable = e.retryable() || !(e.getMessage() + "").contains("(Status Code: 4");
+      // The SDK already retried throttling and 5xx; what is left is retryable later unless AWS
+      // refused the request itself (credentials, permissions, a bad parameter).
+      boolean refused =
+          e instanceof AwsServiceException ase
+              && ase.statusCode() >= 400
+              && ase.statusCode() < 500
+              && !ase.isThrottlingException();
+      boolean retryable = e.retryable() || !refused;
       throw new SourceException(
           "CloudTrail LookupEvents in " + region + " failed: " + e.getMessage(), retryable, e);
     }

@@ -127,6 +127,22 @@ class CloudTrailLookupSourceTest {
   }
 
   @Test
+  void deniedAccessIsReportedAsNotRetryable() {
+    server.fault(
+        r ->
+            FakeCloudTrailApi.json(
+                400,
+                "{\"__type\":\"AccessDeniedException\",\"message\":\"User: alice is not authorized"
+                    + " to perform: cloudtrail:LookupEvents\"}"));
+    assertThatThrownBy(() -> loop(new InMemorySink<>()).runOnce())
+        .isInstanceOfSatisfying(
+            io.leaverwatch.ingest.SourceException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("not authorized")
+        .message()
+        .doesNotContain(AwsTestClients.SECRET_KEY);
+  }
+
+  @Test
   void eachRegionKeepsItsOwnCursor() {
     var a = new CloudTrailLookupSource(client, "us-east-1", "x", T0, Duration.ZERO, clock);
     var b = new CloudTrailLookupSource(client, "eu-west-1", "x", T0, Duration.ZERO, clock);
