@@ -241,6 +241,29 @@ class GitHubAuditLogTest {
   }
 
   @Test
+  void aSecondaryLimitWithoutHeadersWaitsAMinuteButAForbiddenOrgFailsAtOnce() throws Exception {
+    server.fault(
+        r ->
+            Reply.json(
+                403, "{\"message\":\"You have exceeded a secondary rate limit. Please wait\"}"));
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    loop(sink, TOKEN).runOnce();
+    var reqs = server.requests();
+    assertThat(Duration.between(reqs.get(0).at(), reqs.get(1).at()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+
+    int before = server.requests().size();
+    server.fault(
+        r ->
+            Reply.json(
+                403, "{\"message\":\"Must have admin rights to see the audit log of this org.\"}"));
+    assertThatThrownBy(() -> loop(sink, TOKEN).runOnce())
+        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("403", "admin rights");
+    assertThat(server.requests().size() - before).isEqualTo(1);
+  }
+
+  @Test
   void serverErrorsAreRetriedWithBackoff() throws Exception {
     server.fault(r -> Reply.json(502, "<html>Bad gateway</html>"));
     server.fault(r -> Reply.json(503, ""));
