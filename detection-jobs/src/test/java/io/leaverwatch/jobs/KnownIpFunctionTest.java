@@ -54,8 +54,7 @@ class KnownIpFunctionTest {
   }
 
   @Test
-  void aDepartureBroadcastAfterTheEventsStillFlagsAnAttemptFromTheLeaversOwnIp()
-      throws Exception {
+  void aDepartureBroadcastAfterTheEventsStillFlagsAnAttemptFromTheLeaversOwnIp() throws Exception {
     event(aliceSession(T0_MINUS_5D, HOME_IP));
     event(strangerSession(T0_PLUS_2H, HOME_IP));
     assertThat(harness.extractOutputValues()).isEmpty();

@@ -12,7 +12,6 @@ import io.leaverwatch.schema.PersonSignal;
 import io.leaverwatch.schema.Principal;
 import io.leaverwatch.schema.PrincipalType;
 import io.leaverwatch.schema.Source;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,16 +45,7 @@ final class TestSignals {
   private TestSignals() {}
 
   static Path rulesDir() {
-    String p = System.getProperty("leaverwatch.rules");
-    if (p != null && Files.isDirectory(Path.of(p))) {
-      return Path.of(p);
-    }
-    for (Path c = Path.of("").toAbsolutePath(); c != null; c = c.getParent()) {
-      if (Files.isDirectory(c.resolve("rules/roles"))) {
-        return c.resolve("rules");
-      }
-    }
-    throw new IllegalStateException("rules directory not found");
+    return TestDirs.rules();
   }
 
   static Departure departure(String person, String email, Instant departedAt) {
