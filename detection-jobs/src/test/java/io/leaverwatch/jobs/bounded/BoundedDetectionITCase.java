@@ -6,18 +6,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leaverwatch.core.generate.GeneratorConfig;
 import io.leaverwatch.core.generate.OrgGenerator;
+import io.leaverwatch.core.normalize.ActionClassifier;
+import io.leaverwatch.core.normalize.EventNormalizer;
+import io.leaverwatch.core.normalize.Normalization;
 import io.leaverwatch.core.people.PeopleFiles;
+import io.leaverwatch.core.read.ReadItem;
+import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.jobs.TestDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -129,6 +138,140 @@ class BoundedDetectionITCase {
       ids.add(f.get("finding_id").asText());
     }
     assertThat(ids).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void realFixturesGiveTheFindingsTheirEventsJustify() throws Exception {
+    Optional<Path> fixtures = TestDirs.fixtures();
+    Assumptions.assumeTrue(fixtures.isPresent(), "../shared/fixtures is absent");
+    Path f = fixtures.get();
+    Path departures = dir.resolve("fixture-departures.csv");
+    Files.writeString(
+        departures,
+        "person_id,email,role,notice_at,departed_at,status\n"
+            + "p-bob,bob@example.com,software-engineer,2020-01-02T09:00:00Z,2020-01-03T12:00:00Z,DEPARTED\n"
+            + "p-tracey,tracey.stone@acme.io,software-engineer,2020-10-20T09:00:00Z,2020-10-28T00:00:00Z,DEPARTED\n"
+            + "p-john,john.doe@example.com,software-engineer,2020-11-10T09:00:00Z,2020-11-16T18:00:00Z,DEPARTED\n");
+    Path identities = dir.resolve("fixture-identities.csv");
+    Files.writeString(
+        identities,
+        "person_id,system,identity\n"
+            + "p-bob,aws,Bob\n"
+            + "p-tracey,okta,tracey.stone@acme.io\n"
+            + "p-tracey,aws,tracy_stone\n");
+    Path findings = dir.resolve("fixture-findings.ndjson");
+    Path steps = dir.resolve("fixture-steps.ndjson");
+    Path dlq = dir.resolve("fixture-dlq.ndjson");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(PARALLELISM);
+    List<Path> inputs = List.of(f.resolve("okta"), f.resolve("github"), f.resolve("cloudtrail"));
+    BoundedDetection.build(
+        env,
+        new BoundedDetection.Request(
+            inputs,
+            PeopleFiles.readDepartures(departures),
+            PeopleFiles.readIdentities(identities),
+            List.of(),
+            TestDirs.rules(),
+            null,
+            findings,
+            steps,
+            dlq,
+            PARALLELISM));
+    env.execute("detect fixtures");
+
+    List<JsonNode> found = lines(findings);
+    // Bob's notice was 2020-01-02: Alice creating and deleting his access keys on 01-08 is not
+    // the offboarding automation
+    JsonNode created = one(found, "p-bob", "OUT_OF_WORKFLOW_CREDENTIAL_CHANGE", "CreateAccessKey");
+    assertThat(created.get("severity").asText()).isEqualTo("HIGH");
+    assertThat(created.get("source").asText()).isEqualTo("CLOUDTRAIL");
+    assertThat(created.get("first_seen").asText()).isEqualTo("2020-01-08T20:43:06Z");
+    assertThat(created.get("summary").asText()).contains("user/Alice");
+    JsonNode deleted = one(found, "p-bob", "OUT_OF_WORKFLOW_CREDENTIAL_CHANGE", "DeleteAccessKey");
+    assertThat(deleted.get("severity").asText()).isEqualTo("LOW");
+    // Tracey left 2020-10-28; on 11-01 root re-created her access and her IAM user ran an instance
+    JsonNode recreated =
+        one(found, "p-tracey", "OUT_OF_WORKFLOW_CREDENTIAL_CHANGE", "CreateAccessKey");
+    assertThat(recreated.get("severity").asText()).isEqualTo("HIGH");
+    JsonNode ran = one(found, "p-tracey", "POST_DEPARTURE_ACTIVITY", "RunInstances");
+    assertThat(ran.get("first_seen").asText()).isEqualTo("2020-11-01T09:30:03Z");
+    one(found, "p-tracey", "RETAINED_ACCESS", "AttachUserPolicy");
+    // ... and nobody ever deactivated her Okta user (learned from her sign-ins) or IAM user
+    one(found, "p-tracey", "RETAINED_ACCESS", "okta-deactivate");
+    one(found, "p-tracey", "RETAINED_ACCESS", "aws-remove-iam-user");
+    JsonNode incomplete = one(found, "p-tracey", "OFFBOARDING_INCOMPLETE", "offboarding");
+    assertThat(incomplete.get("severity").asText()).isEqualTo("HIGH");
+    // John was deactivated 15 minutes after leaving, his Okta user learned from that event alone
+    assertThat(found).noneMatch(n -> n.get("person_id").asText().equals("p-john"));
+
+    List<JsonNode> stepStatuses = lines(steps);
+    JsonNode john = step(stepStatuses, "p-john", "okta-deactivate");
+    assertThat(john.get("status").asText()).isEqualTo("ON_TIME");
+    assertThat(john.get("identity").asText()).isEqualTo("00u3m90rxKjGQ0G6L1d6");
+    JsonNode bob = step(stepStatuses, "p-bob", "aws-remove-iam-user");
+    assertThat(bob.get("status").asText()).isEqualTo("ON_TIME");
+    assertThat(bob.get("completed_at").asText()).isEqualTo("2020-01-03T15:50:52Z");
+    assertThat(step(stepStatuses, "p-tracey", "okta-deactivate").get("status").asText())
+        .isEqualTo("MISSING");
+
+    List<JsonNode> dead = lines(dlq);
+    try (var malformed = Files.list(f.resolve("cloudtrail/malformed"))) {
+      for (Path bad : malformed.collect(Collectors.toList())) {
+        assertThat(dead)
+            .as("a dead letter for %s", bad.getFileName())
+            .anyMatch(
+                n ->
+                    n.get("origin").asText().equals(bad.toString())
+                        && n.get("reason").asText().startsWith("not valid JSON at line"));
+      }
+    }
+    assertThat(dead).allMatch(n -> !n.get("reason").asText().isBlank());
+    assertThat(dead.size()).isEqualTo(rejectedByTheNormaliser(inputs));
+  }
+
+  /** Every record read is either normalised or a dead letter: none lost, none doubled. */
+  private static int rejectedByTheNormaliser(List<Path> inputs) {
+    EventNormalizer normalizer = new EventNormalizer(ActionClassifier.load(TestDirs.rules()));
+    int rejected = 0;
+    int normalised = 0;
+    try (RecordReader reader = RecordReader.open(inputs, Clock.systemUTC())) {
+      while (reader.hasNext()) {
+        ReadItem item = reader.next();
+        if (item instanceof ReadItem.Record r) {
+          for (Normalization n : normalizer.normalize(r.record())) {
+            if (n instanceof Normalization.Rejection) {
+              rejected++;
+            } else {
+              normalised++;
+            }
+          }
+        } else {
+          rejected++;
+        }
+      }
+    }
+    assertThat(normalised).isPositive();
+    return rejected;
+  }
+
+  private static JsonNode one(List<JsonNode> found, String person, String type, String action) {
+    List<JsonNode> matching =
+        found.stream()
+            .filter(n -> n.get("person_id").asText().equals(person))
+            .filter(n -> n.get("type").asText().equals(type))
+            .filter(n -> n.get("action").asText().equals(action))
+            .collect(Collectors.toList());
+    assertThat(matching).as("%s %s %s", person, type, action).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static JsonNode step(List<JsonNode> steps, String person, String stepId) {
+    return steps.stream()
+        .filter(n -> n.get("person_id").asText().equals(person))
+        .filter(n -> n.get("step_id").asText().equals(stepId))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no status of " + person + " " + stepId));
   }
 
   private static void detect(Path findings, Path steps) throws Exception {
