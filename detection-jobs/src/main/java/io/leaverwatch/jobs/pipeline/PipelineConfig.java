@@ -50,6 +50,7 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("rules_dir", null);
     KEYS.put("checkpoint_dir", null);
     KEYS.put("checkpoint_interval", "5s");
+    KEYS.put("max_out_of_orderness", "15m");
     KEYS.put("parallelism", "2");
     KEYS.put("starting_offsets", "earliest");
   }
@@ -181,6 +182,7 @@ public final class PipelineConfig implements Serializable {
     }
     try {
       checkpointInterval();
+      maxOutOfOrderness();
       int p = parallelism();
       if (p < 1 || p > 256) {
         throw new IllegalArgumentException("out of range");
@@ -219,6 +221,11 @@ public final class PipelineConfig implements Serializable {
 
   public Duration checkpointInterval() {
     return io.leaverwatch.core.rules.Durations.parse(get("checkpoint_interval"));
+  }
+
+  /** How late an audit event may arrive after a later one (CloudTrail: up to ~15 min). */
+  public Duration maxOutOfOrderness() {
+    return io.leaverwatch.core.rules.Durations.parse(get("max_out_of_orderness"));
   }
 
   public int parallelism() {

@@ -63,20 +63,20 @@ public final class StreamingPipeline {
     DataStream<Departure> departures =
         env.fromSource(
                 source(cfg, cfg.topic("departures"), new AvroValueDeserializer<>(Departure.class)),
-                WatermarkStrategy.noWatermarks(),
+                sideInputWatermarks(),
                 "hr.departures")
             .uid("kafka-departures");
     DataStream<IdentityLink> identities =
         env.fromSource(
                 source(
                     cfg, cfg.topic("identities"), new AvroValueDeserializer<>(IdentityLink.class)),
-                WatermarkStrategy.noWatermarks(),
+                sideInputWatermarks(),
                 "iam.identities")
             .uid("kafka-identities");
     DataStream<AccessGrant> grants =
         env.fromSource(
                 source(cfg, cfg.topic("access"), new AvroValueDeserializer<>(AccessGrant.class)),
-                WatermarkStrategy.noWatermarks(),
+                sideInputWatermarks(),
                 "iam.access-snapshots")
             .uid("kafka-access");
 
@@ -84,7 +84,7 @@ public final class StreamingPipeline {
         DetectionJob.buildTopology(
             env,
             DetectionSources.streaming(raw, departures, identities, grants),
-            DetectionConfig.streaming(rulesDir));
+            new DetectionConfig(true, rulesDir, cfg.maxOutOfOrderness(), null));
 
     out.findings()
         .sinkTo(
@@ -160,6 +160,27 @@ public final class StreamingPipeline {
           .name("elasticsearch step statuses");
     }
     return out;
+  }
+
+  /**
+   * HR and IAM records carry no event time of their own: their sources declare "no holding back" so
+   * that event time, and with it the revocation deadlines, follows the audit events alone.
+   */
+  static <T> WatermarkStrategy<T> sideInputWatermarks() {
+    return WatermarkStrategy.forGenerator(
+        ctx ->
+            new org.apache.flink.api.common.eventtime.WatermarkGenerator<T>() {
+              @Override
+              public void onEvent(
+                  T event, long ts, org.apache.flink.api.common.eventtime.WatermarkOutput out) {}
+
+              @Override
+              public void onPeriodicEmit(
+                  org.apache.flink.api.common.eventtime.WatermarkOutput out) {
+                out.emitWatermark(
+                    new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE - 1));
+              }
+            });
   }
 
   /** A dead letter gets its topic and position from the record's origin/cursor when it has one. */

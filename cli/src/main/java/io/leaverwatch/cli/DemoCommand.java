@@ -1,0 +1,434 @@
+package io.leaverwatch.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import io.leaverwatch.core.generate.GeneratorConfig;
+import io.leaverwatch.core.generate.OrgGenerator;
+import io.leaverwatch.core.normalize.RulesDirectory;
+import io.leaverwatch.embedded.EmbeddedElasticsearch;
+import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.ingest.files.FilePublisher;
+import io.leaverwatch.ingest.sink.KafkaRecordSink;
+import io.leaverwatch.jobs.pipeline.PipelineConfig;
+import io.leaverwatch.jobs.pipeline.StreamingPipeline;
+import io.leaverwatch.jobs.sink.IndexTemplates;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code leaverwatch demo}: the whole pipeline on one machine. A real Kafka broker (KRaft) and a
+ * real Elasticsearch node as child processes, the detection job on a Flink MiniCluster reading from
+ * Kafka, a generated organisation published through ingest, and findings arriving live.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts an embedded Kafka broker, Elasticsearch node and the detection job (Flink"
+          + " MiniCluster), generates an organisation, publishes it through ingest and shows"
+          + " findings arriving. Stays up for exploring until Ctrl-C (or --exit-when-done)."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  private static final String GROUP = "leaverwatch-detection";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--people",
+      defaultValue = "300",
+      description = "People (default: ${DEFAULT-VALUE}).")
+  int people;
+
+  @Option(
+      names = "--days",
+      defaultValue = "14",
+      description = "Days of audit logs (default: ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--departures",
+      description =
+          "Departures (default: a tenth of the people, at least 60 when there are enough).")
+  Integer departures;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".leaverwatch",
+      description = "Everything the demo writes (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--exit-when-done",
+      description = "Exit 0 after the summary instead of staying up.")
+  boolean exitWhenDone;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "15m",
+      description = "Give up waiting for the job after this long (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (people < 20) {
+      throw new UsageException("--people must be at least 20");
+    }
+    int deps =
+        departures != null
+            ? departures
+            : Math.min(people - 10, Math.max(Math.min(60, people / 3), people / 10));
+    Duration limit;
+    try {
+      limit = io.leaverwatch.core.rules.Durations.parse(timeout);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--timeout: " + e.getMessage());
+    }
+    Path rules = RulesDirectory.resolve();
+    Files.createDirectories(dataDir);
+    Path root = dataDir.toAbsolutePath().normalize();
+
+    Path org = root.resolve("org-" + people + "p-" + days + "d-" + deps + "x-seed" + seed);
+    if (!Files.exists(org.resolve("manifest.json"))) {
+      err.printf(
+          "demo: generating %d people, %d days, %d departures (seed %d) into %s%n",
+          people, days, deps, seed, org);
+      err.flush();
+      deleteTree(org);
+      new OrgGenerator(
+              new GeneratorConfig(
+                  people,
+                  days,
+                  deps,
+                  seed,
+                  GeneratorConfig.DEFAULT_START,
+                  GeneratorConfig.DEFAULT_EVENTS_PER_DAY,
+                  GeneratorConfig.DEFAULT_DOMAIN,
+                  org),
+              line -> {})
+          .run();
+    } else {
+      err.printf("demo: reusing the generated organisation in %s%n", org);
+    }
+
+    deleteTree(root.resolve("kafka"));
+    deleteTree(root.resolve("elasticsearch"));
+    err.println("demo: starting Kafka (KRaft) and Elasticsearch...");
+    err.flush();
+    EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"));
+    EmbeddedElasticsearch es = EmbeddedElasticsearch.start(root.resolve("elasticsearch"));
+    JobClient[] job = new JobClient[1];
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              shutdown(job[0], kafka, es);
+              stopped.countDown();
+            },
+            "leaverwatch-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      for (String t :
+          List.of(
+              "audit.raw",
+              "audit.events",
+              "audit.dlq",
+              "iam.access-snapshots",
+              "leaverwatch.findings")) {
+        kafka.createTopic(t, 2, false);
+      }
+      kafka.createTopic("hr.departures", 1, true);
+      kafka.createTopic("iam.identities", 1, true);
+      IndexTemplates.install(es.client(), "leaverwatch");
+
+      Map<String, String> env = new HashMap<>();
+      env.put("LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+      env.put("LEAVERWATCH_ES_URLS", es.httpUrl());
+      env.put("LEAVERWATCH_CHECKPOINT_INTERVAL", "2s");
+      // a replay of days of files moves through a day of event time per batch of files, not
+      // the quarter hour of a live feed: allow that much out-of-orderness
+      env.put("LEAVERWATCH_MAX_OUT_OF_ORDERNESS", "26h");
+      env.put("LEAVERWATCH_CHECKPOINT_DIR", root.resolve("checkpoints").toUri().toString());
+      PipelineConfig cfg = PipelineConfig.load(null, env);
+      Configuration conf = new Configuration();
+      conf.set(RestOptions.BIND_PORT, "0");
+      StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+      StreamingPipeline.build(flink, cfg, rules.toString(), env);
+      job[0] = flink.executeAsync("leaverwatch demo");
+      err.println("demo: detection job started (Flink MiniCluster), publishing through ingest...");
+
+      long expected = totalEvents(org);
+      AtomicLong published = new AtomicLong();
+      Thread publisher;
+      Exception[] publishFailure = new Exception[1];
+      try (Producer<String, byte[]> producer =
+          KafkaRecordSink.producer(kafka.bootstrapServers(), "leaverwatch-demo")) {
+        FilePublisher fp = new FilePublisher(producer, FilePublisher.Topics.defaults());
+        fp.publishPeople(
+            org.resolve("departures.csv"),
+            org.resolve("identities.csv"),
+            org.resolve("access.ndjson"));
+        publisher =
+            new Thread(
+                () -> {
+                  try {
+                    fp.publishEvents(
+                        List.of(
+                            org.resolve("okta"), org.resolve("github"), org.resolve("cloudtrail")),
+                        published::set);
+                  } catch (Exception e) {
+                    publishFailure[0] = e;
+                  }
+                },
+                "leaverwatch-demo-publisher");
+        publisher.start();
+        waitForFindings(err, kafka, es.client(), publisher, published, expected, limit, job[0]);
+        publisher.join();
+      }
+      if (publishFailure[0] != null) {
+        throw publishFailure[0];
+      }
+      printSummary(err, es.client(), kafka, es, org, root);
+      if (exitWhenDone) {
+        return 0;
+      }
+      err.println("demo: up for exploring; Ctrl-C stops everything.");
+      err.flush();
+      stopped.await();
+      return 0;
+    } finally {
+      if (exitWhenDone || Thread.currentThread().isInterrupted()) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+          // already shutting down: the hook does the work
+        }
+        shutdown(job[0], kafka, es);
+      }
+    }
+  }
+
+  private void waitForFindings(
+      PrintWriter err,
+      EmbeddedKafka kafka,
+      ElasticsearchClient client,
+      Thread publisher,
+      AtomicLong published,
+      long expected,
+      Duration limit,
+      JobClient job)
+      throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long lastFindings = -1;
+    int stable = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long lag = lag(kafka.admin(), "audit.raw");
+      long findings = count(client, "leaverwatch-findings");
+      long dlq = endOffsets(kafka.admin(), "audit.dlq");
+      double secs = (System.nanoTime() - start) / 1e9;
+      err.printf(
+          "\r  records in %,d%s | findings out %,d | dead letters %,d | lag %,d | %.0f s   ",
+          published.get(),
+          publisher.isAlive() ? " (publishing)" : " (all published)",
+          findings,
+          dlq,
+          lag,
+          secs);
+      err.flush();
+      if (job.getJobStatus().get().isGloballyTerminalState()) {
+        err.println();
+        throw new IllegalStateException("the detection job stopped: " + job.getJobStatus().get());
+      }
+      boolean caughtUp = !publisher.isAlive() && lag == 0;
+      stable = caughtUp && findings == lastFindings && findings > 0 ? stable + 1 : 0;
+      lastFindings = findings;
+      if (stable >= 4) {
+        err.println();
+        return;
+      }
+      Thread.sleep(1000); // progress refresh period, not synchronisation: the loop polls state
+    }
+    err.println();
+    throw new IllegalStateException("findings did not settle within " + limit);
+  }
+
+  private void printSummary(
+      PrintWriter err,
+      ElasticsearchClient client,
+      EmbeddedKafka kafka,
+      EmbeddedElasticsearch es,
+      Path org,
+      Path root)
+      throws IOException {
+    client.indices().refresh(r -> r.index("leaverwatch-findings"));
+    SearchResponse<Map> res =
+        client.search(s -> s.index("leaverwatch-findings").size(10_000), Map.class);
+    TreeMap<String, TreeMap<String, Integer>> table = new TreeMap<>();
+    List<String> severities = List.of("CRITICAL", "HIGH", "MEDIUM", "LOW");
+    for (Hit<Map> h : res.hits().hits()) {
+      Map<?, ?> doc = h.source();
+      table
+          .computeIfAbsent(String.valueOf(doc.get("type")), k -> new TreeMap<>())
+          .merge(String.valueOf(doc.get("severity")), 1, Integer::sum);
+    }
+    err.println();
+    err.printf(
+        "  %-36s %8s %8s %8s %8s %8s%n",
+        "finding type", "CRITICAL", "HIGH", "MEDIUM", "LOW", "total");
+    int grand = 0;
+    for (Map.Entry<String, TreeMap<String, Integer>> row : table.entrySet()) {
+      int total = row.getValue().values().stream().mapToInt(Integer::intValue).sum();
+      grand += total;
+      err.printf(
+          "  %-36s %8d %8d %8d %8d %8d%n",
+          row.getKey(),
+          row.getValue().getOrDefault(severities.get(0), 0),
+          row.getValue().getOrDefault(severities.get(1), 0),
+          row.getValue().getOrDefault(severities.get(2), 0),
+          row.getValue().getOrDefault(severities.get(3), 0),
+          total);
+    }
+    err.printf("  %-36s %44d%n", "all", grand);
+    err.println();
+    err.println("Where to look:");
+    err.println(
+        "  Elasticsearch   "
+            + es.httpUrl()
+            + "  (indices: leaverwatch-findings, leaverwatch-steps)");
+    err.println(
+        "    curl '" + es.httpUrl() + "/leaverwatch-findings/_search?q=severity:CRITICAL&pretty'");
+    err.println(
+        "  Kafka           "
+            + kafka.bootstrapServers()
+            + "  (topics: audit.raw, audit.events, audit.dlq, hr.departures, iam.identities, leaverwatch.findings)");
+    err.println("  Generated data  " + org + "  (ground truth: ground-truth.ndjson)");
+    err.println("  Kibana objects  dashboards/kibana/leaverwatch.ndjson (import into Kibana 8.19)");
+    err.println("  Data folder     " + root);
+    err.flush();
+  }
+
+  static long count(ElasticsearchClient client, String index) {
+    try {
+      client.indices().refresh(r -> r.index(index));
+      return client.count(c -> c.index(index)).count();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  static long lag(Admin admin, String topic) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetSpec> want = new HashMap<>();
+      for (var p :
+          admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions()) {
+        want.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+      }
+      long lag = 0;
+      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
+          admin.listOffsets(want).all().get().entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+      }
+      return lag;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  static long endOffsets(Admin admin, String topic) {
+    try {
+      Map<TopicPartition, OffsetSpec> want = new HashMap<>();
+      for (var p :
+          admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions()) {
+        want.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+      }
+      long n = 0;
+      for (var v : admin.listOffsets(want).all().get().values()) {
+        n += v.offset();
+      }
+      return n;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static long totalEvents(Path org) {
+    try {
+      var node =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(org.resolve("manifest.json").toFile());
+      long total = 0;
+      var events = node.path("events");
+      for (var it = events.fields(); it.hasNext(); ) {
+        total += it.next().getValue().asLong(0);
+      }
+      return total;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void shutdown(JobClient job, EmbeddedKafka kafka, EmbeddedElasticsearch es) {
+    if (job != null) {
+      try {
+        job.cancel().get();
+      } catch (Exception ignored) {
+        // already stopped
+      }
+    }
+    kafka.close();
+    es.close();
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    List<Path> all = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(p)) {
+      s.forEach(all::add);
+    }
+    all.sort(Comparator.reverseOrder());
+    for (Path x : all) {
+      Files.deleteIfExists(x);
+    }
+  }
+}
