@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       S3IngestCommand.class,
       SnapshotsIngestCommand.class,
       AllIngestCommand.class,
+      FilesIngestCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class IngestCommand implements Runnable {
