@@ -130,6 +130,8 @@ public final class KnownIpFunction
       state.clear();
     } else if (s != null) {
       state.update(s);
+      // a quiet IP still ages out: look again when its newest use has expired
+      ctx.timerService().registerEventTimeTimer(Math.max(timestamp + DAY, s.latest + 45 * DAY));
     }
   }
 }

@@ -54,7 +54,12 @@ public final class PersonDetectorFunction
       case EVENT:
         result =
             detector.onEvent(
-                s, signal.getPersonId(), signal.getEvent(), signal.getRole(), signal.getIdentity());
+                s,
+                signal.getPersonId(),
+                signal.getEvent(),
+                signal.getRole(),
+                signal.getIdentity(),
+                signal.getDeparture());
         break;
       case DEPARTURE:
         result = detector.onDeparture(s, signal.getDeparture());
@@ -95,10 +100,10 @@ public final class PersonDetectorFunction
     result.findings.forEach(out::collect);
     result.steps.forEach(st -> ctx.output(STEP_STATUSES, st));
     if (config.streaming()) {
+      long watermark = ctx.timerService().currentWatermark();
       for (long t : result.timers) {
-        if (t > ctx.timerService().currentWatermark()) {
-          ctx.timerService().registerEventTimeTimer(t);
-        }
+        // a deadline already passed (a late departure) is judged at the next watermark
+        ctx.timerService().registerEventTimeTimer(Math.max(t, watermark + 1));
       }
     }
   }

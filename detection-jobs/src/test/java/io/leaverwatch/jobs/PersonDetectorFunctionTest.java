@@ -35,7 +35,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The per-person detector as Flink runs it in streaming mode: event time, watermarks, timers. */
@@ -101,9 +100,6 @@ class PersonDetectorFunctionTest {
   }
 
   @Test
-  @Disabled(
-      "bug reported to the lead: PersonDetectorFunction.emit drops timers at or before the"
-          + " current watermark, so a late departure's passed deadlines never fire")
   void aLateDepartureWhoseDeadlineHasPassedWithoutRevocationIsRetainedAccess() throws Exception {
     event(aliceSession(T0_PLUS_2H));
     watermark(T0_PLUS_5H);
@@ -196,9 +192,6 @@ class PersonDetectorFunctionTest {
   }
 
   @Test
-  @Disabled(
-      "bug reported to the lead: the departure is cleared with the state at its horizon, so a"
-          + " later sign-in is no finding in streaming (bounded runs do flag it)")
   void activityWeeksAfterTheHorizonIsStillPostDepartureActivity() throws Exception {
     departure(ALICE);
     event(deactivateAlice(T0_PLUS_10M));

@@ -28,6 +28,13 @@ public final class IdentityResolver implements Serializable {
 
   private final IdentityDirectory directory = new IdentityDirectory();
   private final Set<String> departed = new LinkedHashSet<>();
+
+  /**
+   * The latest departure of each person: a per-person detector whose state was cleared after its
+   * horizon gets it back with the person's next event, so late activity is still flagged.
+   */
+  private final java.util.Map<String, Departure> departures = new java.util.HashMap<>();
+
   private long unresolvedGrants;
 
   public IdentityDirectory directory() {
@@ -42,8 +49,13 @@ public final class IdentityResolver implements Serializable {
     return unresolvedGrants;
   }
 
+  public java.util.Map<String, Departure> departures() {
+    return departures;
+  }
+
   public List<PersonSignal> onDeparture(Departure d) {
     departed.add(d.getPersonId());
+    departures.put(d.getPersonId(), d);
     List<PersonSignal> out = new ArrayList<>(2);
     if (d.getEmail() != null) {
       for (String key : directory.declare(d.getPersonId(), "email", d.getEmail())) {
@@ -123,13 +135,14 @@ public final class IdentityResolver implements Serializable {
     return out;
   }
 
-  private static PersonSignal event(AuditEvent e, String person, String role, String identity) {
+  private PersonSignal event(AuditEvent e, String person, String role, String identity) {
     return PersonSignal.newBuilder()
         .setKind(SignalKind.EVENT)
         .setPersonId(person)
         .setRole(role)
         .setIdentity(identity)
         .setEvent(e)
+        .setDeparture(departures.get(person))
         .build();
   }
 

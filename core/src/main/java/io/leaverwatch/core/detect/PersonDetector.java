@@ -55,6 +55,7 @@ public final class PersonDetector implements Serializable {
     s.noticeAt = d.getNoticeAt() == null ? null : d.getNoticeAt().toEpochMilli();
     s.departedAt = d.getDepartedAt().toEpochMilli();
     s.status = d.getStatus() == DepartureStatus.RESCINDED ? "RESCINDED" : "DEPARTED";
+    s.deadlinesJudgedUntil = Long.MIN_VALUE;
     if (s.email != null) {
       s.identities.putIfAbsent("email:" + s.email, null);
     }
@@ -117,7 +118,25 @@ public final class PersonDetector implements Serializable {
 
   public DetectorOutput onEvent(
       PersonState s, String personId, AuditEvent e, String role, String identity) {
+    return onEvent(s, personId, e, role, identity, null);
+  }
+
+  /**
+   * An event, with the person's departure as the resolver knows it. When this person's state was
+   * cleared after the horizon, the departure comes back with the event: the offboarding was judged
+   * long ago, so only the event itself is judged.
+   */
+  public DetectorOutput onEvent(
+      PersonState s, String personId, AuditEvent e, String role, String identity, Departure known) {
     s.personId = personId;
+    DetectorOutput rehydrated = null;
+    if (!s.hasDeparture() && known != null && streaming) {
+      rehydrated = onDeparture(s, known);
+      if (s.isActiveDeparture()) {
+        s.deadlinesJudgedUntil = cleanupTime(s, baseline(s));
+      }
+      rehydrated.findings.clear();
+    }
     boolean approved = rules.automation().approves(e.getActor());
     EventRef ref = EventRef.of(e, role, identity, approved);
     s.latestEventTime = Math.max(s.latestEventTime, ref.time);
@@ -169,23 +188,35 @@ public final class PersonDetector implements Serializable {
     if (streaming) {
       out.timers.add(dayCeil(ref.time + baseline(s).historyHorizon().toMillis()));
     }
+    if (rehydrated != null) {
+      out.timers.addAll(rehydrated.timers);
+    }
     return out;
   }
 
-  /** An event-time timer fired: deadlines, then pruning of history past the horizon. */
+  /**
+   * An event-time timer fired: every deadline that has passed since the last judgement (a departure
+   * that arrived late may have several at once), then pruning past the horizon.
+   */
   public DetectorOutput onTimer(PersonState s, long now) {
     DetectorOutput out = new DetectorOutput();
-    if (s.isActiveDeparture()) {
+    if (s.isActiveDeparture() && now > s.deadlinesJudgedUntil) {
       RoleBaseline b = baseline(s);
+      long from = s.deadlinesJudgedUntil;
       for (RevocationStep step : requiredSteps(s, b)) {
-        if (StepEvaluator.deadline(s, step) == now) {
+        long deadline = StepEvaluator.deadline(s, step);
+        if (deadline > from && deadline <= now) {
           retainedAccessFinding(s, b, step).ifPresent(out.findings::add);
         }
       }
-      if (rollupTime(s, b) == now) {
+      long rollup = rollupTime(s, b);
+      if (rollup > from && rollup <= now && !requiredSteps(s, b).isEmpty()) {
         incompleteFinding(s, b).ifPresent(out.findings::add);
       }
-      out.steps.addAll(stepStatuses(s, now));
+      s.deadlinesJudgedUntil = now;
+      if (from < cleanupTime(s, b)) {
+        out.steps.addAll(stepStatuses(s, now));
+      }
     }
     prune(s, now);
     return out;

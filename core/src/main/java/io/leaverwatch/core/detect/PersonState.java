@@ -36,6 +36,9 @@ public final class PersonState implements Serializable {
 
   public long latestEventTime = Long.MIN_VALUE;
 
+  /** deadlines up to this instant have been judged (streaming): each is judged once */
+  public long deadlinesJudgedUntil = Long.MIN_VALUE;
+
   public boolean hasDeparture() {
     return departedAt != null;
   }

@@ -145,7 +145,14 @@ final class InMemoryDetection {
       DetectorOutput out;
       switch (s.getKind()) {
         case EVENT:
-          out = detector.onEvent(st, s.getPersonId(), s.getEvent(), s.getRole(), s.getIdentity());
+          out =
+              detector.onEvent(
+                  st,
+                  s.getPersonId(),
+                  s.getEvent(),
+                  s.getRole(),
+                  s.getIdentity(),
+                  s.getDeparture());
           break;
         case DEPARTURE:
           departures.put(s.getPersonId(), s.getDeparture());

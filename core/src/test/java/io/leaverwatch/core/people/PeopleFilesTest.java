@@ -50,7 +50,9 @@ class PeopleFilesTest {
                 + "p2,b@b.c,sre,,yesterday,DEPARTED\n");
     assertThatThrownBy(() -> PeopleFiles.readDepartures(bad))
         .isInstanceOf(InputFileException.class)
-        .hasMessage(bad + ":3: departed_at: 'yesterday' is not an ISO-8601 instant (e.g. 2026-10-01T12:00:00Z)");
+        .hasMessage(
+            bad
+                + ":3: departed_at: 'yesterday' is not an ISO-8601 instant (e.g. 2026-10-01T12:00:00Z)");
 
     Path status = write("s.csv", "person_id,departed_at,status\np1,2026-10-01T12:00:00Z,GONE\n");
     assertThatThrownBy(() -> PeopleFiles.readDepartures(status))
@@ -65,7 +67,8 @@ class PeopleFilesTest {
         .hasMessageContaining(":2: system: 'slack' must be one of okta, github, aws, email");
 
     Path json = write("j.ndjson", "{\"person_id\":\"p1\",\"system\":\"okta\"\n");
-    assertThatThrownBy(() -> PeopleFiles.readIdentities(json)).hasMessageContaining(":1: not valid JSON");
+    assertThatThrownBy(() -> PeopleFiles.readIdentities(json))
+        .hasMessageContaining(":1: not valid JSON");
 
     assertThatThrownBy(() -> PeopleFiles.readDepartures(tmp.resolve("missing.csv")))
         .hasMessageContaining("missing.csv: file not found");
@@ -78,8 +81,12 @@ class PeopleFilesTest {
             "a.ndjson",
             "{\"identity\":\"alice-gh\",\"system\":\"github\",\"grant\":\"org_member:acme\",\"observed_at\":\"2026-10-02T23:00:00Z\"}\n");
     assertThat(PeopleFiles.readAccess(ok)).hasSize(1);
-    Path bad = write("b.ndjson", "{\"system\":\"github\",\"grant\":\"x\",\"observed_at\":\"2026-10-02T23:00:00Z\"}\n");
-    assertThatThrownBy(() -> PeopleFiles.readAccess(bad)).hasMessageContaining(":1: identity: person_id or identity is required");
+    Path bad =
+        write(
+            "b.ndjson",
+            "{\"system\":\"github\",\"grant\":\"x\",\"observed_at\":\"2026-10-02T23:00:00Z\"}\n");
+    assertThatThrownBy(() -> PeopleFiles.readAccess(bad))
+        .hasMessageContaining(":1: identity: person_id or identity is required");
   }
 
   private Path write(String name, String content) throws IOException {

@@ -31,7 +31,9 @@ class RuleCatalogueTest {
       Set<String> ids = new HashSet<>();
       for (RevocationStep s : b.steps()) {
         assertThat(ids.add(s.id())).as("%s step ids unique", b.role()).isTrue();
-        assertThat(s.sla().toMinutes()).as("%s/%s sla", b.role(), s.id()).isBetween(1L, 7 * 24 * 60L);
+        assertThat(s.sla().toMinutes())
+            .as("%s/%s sla", b.role(), s.id())
+            .isBetween(1L, 7 * 24 * 60L);
         assertThat(s.anyOf()).isNotEmpty();
       }
       assertThat(b.gracePeriod().toHours()).as("%s grace", b.role()).isLessThan(24);
@@ -70,9 +72,11 @@ class RuleCatalogueTest {
   @Test
   void automationMatchesAssumedRoleSessionsOfItsRole() {
     ApprovedAutomation a = Rules.load().automation();
-    assertThat(a.approves(aws("arn:aws:sts::123456789012:assumed-role/offboarding-automation/run-7")))
+    assertThat(
+            a.approves(aws("arn:aws:sts::123456789012:assumed-role/offboarding-automation/run-7")))
         .isTrue();
-    assertThat(a.approves(aws("arn:aws:sts::123456789012:assumed-role/admin/offboarding-automation")))
+    assertThat(
+            a.approves(aws("arn:aws:sts::123456789012:assumed-role/admin/offboarding-automation")))
         .isFalse();
     assertThat(a.approves(aws("arn:aws:iam::123456789012:user/alice"))).isFalse();
     assertThat(
