@@ -53,7 +53,9 @@ public final class RunCommand implements Callable<Integer> {
       throw new UsageException(e.getMessage(), e);
     }
     Path rulesDir =
-        rules != null ? rules : cfg.rulesDir() != null ? Path.of(cfg.rulesDir()) : RulesDirectory.resolve();
+        rules != null
+            ? rules
+            : cfg.rulesDir() != null ? Path.of(cfg.rulesDir()) : RulesDirectory.resolve();
     try {
       RuleSetLoader.load(rulesDir);
     } catch (RuleFileException e) {
