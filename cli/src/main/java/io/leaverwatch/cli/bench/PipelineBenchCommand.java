@@ -7,6 +7,7 @@ import io.leaverwatch.core.generate.OrgGenerator;
 import io.leaverwatch.core.normalize.RulesDirectory;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.SharedEmbeddedServices;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.jobs.bench.BenchResults;
@@ -146,8 +147,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     progress.line("generated %,d events", total);
 
     progress.line("starting Kafka and Elasticsearch under %s", data);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"));
-        EmbeddedElasticsearch es = EmbeddedElasticsearch.start(data.resolve("elasticsearch"))) {
+    // fresh broker and node data under --data-dir, after stopping whatever an earlier run left
+    System.setProperty("leaverwatch.embedded.dir", data.toString());
+    try (EmbeddedKafka kafka = SharedEmbeddedServices.kafka();
+        EmbeddedElasticsearch es = SharedEmbeddedServices.elasticsearch()) {
       PipelineBench bench = new PipelineBench(kafka, es, rulesDir, org, progress);
       bench.createInputTopics();
       long rawRecords;
