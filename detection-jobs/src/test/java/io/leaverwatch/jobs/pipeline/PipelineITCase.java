@@ -173,11 +173,19 @@ class PipelineITCase {
         assertThat(d.getReason()).isNotBlank();
         assertThat(d.getPayload().remaining()).isPositive();
       }
-      assertThat(dead.get(0).getReason()).as("garbage bytes").containsIgnoringCase("undecodable");
-      assertThat(dead.get(1).getReason()).as("truncated Avro").containsIgnoringCase("undecodable");
+      assertThat(dead.get(0).getReason())
+          .as("garbage bytes")
+          .contains("undecodable", "Unrecognized header bytes");
+      assertThat(dead.get(1).getReason())
+          .as("truncated Avro")
+          .contains("undecodable", "Decoding datum failed");
       assertThat(dead.get(2).getReason())
           .as("Avro of an unknown schema")
-          .containsIgnoringCase("undecodable");
+          .contains("undecodable", "Cannot resolve schema for fingerprint");
+      for (DeadLetter d : dead) {
+        assertThat(d.getReason())
+            .contains(d.getTopic() + "/" + d.getPartition() + "@" + d.getOffset());
+      }
 
       assertThat(job.getJobStatus().get(30, java.util.concurrent.TimeUnit.SECONDS))
           .as("the job keeps running after poison records")
