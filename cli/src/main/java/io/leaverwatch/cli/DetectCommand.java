@@ -144,7 +144,17 @@ public final class DetectCommand implements Callable<Integer> {
     long start = System.nanoTime();
     BoundedDetection.run(
         new BoundedDetection.Request(
-            events, deps, ids, grants, rulesDir, asOfMillis, out, steps, dlq, parallelism));
+            events,
+            deps,
+            ids,
+            List.of(),
+            rulesDir,
+            asOfMillis,
+            out,
+            steps,
+            dlq,
+            parallelism,
+            access));
     double secs = (System.nanoTime() - start) / 1e9;
     printSummary(err, secs);
     return 0;

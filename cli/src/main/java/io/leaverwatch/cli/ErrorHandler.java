@@ -13,7 +13,20 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       cmd.getErr().println("error: " + message);
       return 2;
     }
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
     cmd.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + message);
+    if (root != ex) {
+      // a failed Flink job wraps the reason several levels deep: say what actually went wrong
+      cmd.getErr()
+          .println(
+              "  caused by: "
+                  + root.getClass().getName()
+                  + ": "
+                  + Redactor.redact(String.valueOf(root.getMessage())));
+    }
     if ("1".equals(System.getenv("LW_DEBUG"))) {
       ex.printStackTrace(cmd.getErr());
     }

@@ -47,6 +47,9 @@ public final class DetectionJob {
   public static DetectionOutputs buildTopology(
       StreamExecutionEnvironment env, DetectionSources sources, DetectionConfig config) {
     AvroTypeInfo<PersonSignal> signalType = new AvroTypeInfo<>(PersonSignal.class);
+    // no operator mutates or keeps its input (state holds EventRefs, sinks serialise at once), so
+    // chained operators may hand records on without a deep copy
+    env.getConfig().enableObjectReuse();
 
     SingleOutputStreamOperator<AuditEvent> events =
         sources

@@ -37,7 +37,33 @@ public final class BoundedDetection {
       Path findingsOut,
       Path stepsOut,
       Path deadLettersOut,
-      int parallelism) {}
+      int parallelism,
+      Path accessFile) {
+    public Request(
+        List<Path> eventInputs,
+        List<Departure> departures,
+        List<IdentityLink> identities,
+        List<AccessGrant> grants,
+        Path rulesDir,
+        Long asOfMillis,
+        Path findingsOut,
+        Path stepsOut,
+        Path deadLettersOut,
+        int parallelism) {
+      this(
+          eventInputs,
+          departures,
+          identities,
+          grants,
+          rulesDir,
+          asOfMillis,
+          findingsOut,
+          stepsOut,
+          deadLettersOut,
+          parallelism,
+          null);
+    }
+  }
 
   private BoundedDetection() {}
 
@@ -60,9 +86,24 @@ public final class BoundedDetection {
             .uid("read-files")
             .name("read files");
     DetectionConfig config = DetectionConfig.bounded(r.rulesDir().toString(), r.asOfMillis());
-    DetectionOutputs out =
-        DetectionJob.buildTopology(
-            env, DetectionSources.bounded(raw, r.departures(), r.identities(), r.grants()), config);
+    // access snapshots can be large: they are read by a task as a stream, not shipped inside the
+    // job graph like the departures and identities (which must be known before the first event)
+    DataStream<AccessGrant> grants = null;
+    if (r.accessFile() != null) {
+      String access = r.accessFile().toString();
+      grants =
+          env.fromSequence(0, 0)
+              .flatMap(
+                  (Long i, org.apache.flink.util.Collector<AccessGrant> out) ->
+                      io.leaverwatch.core.people.PeopleFiles.readAccess(Path.of(access))
+                          .forEach(out::collect))
+              .returns(new AvroTypeInfo<>(AccessGrant.class))
+              .uid("read-access")
+              .name("read access snapshots");
+    }
+    DetectionSources sources =
+        new DetectionSources(raw, null, null, grants, r.departures(), r.identities(), r.grants());
+    DetectionOutputs out = DetectionJob.buildTopology(env, sources, config);
 
     out.findings()
         .sinkTo(
