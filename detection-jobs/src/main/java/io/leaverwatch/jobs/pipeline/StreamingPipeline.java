@@ -47,12 +47,19 @@ public final class StreamingPipeline {
       Map<String, String> envVars) {
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     env.setParallelism(cfg.parallelism());
-    if (cfg.checkpointDir() != null) {
-      org.apache.flink.configuration.Configuration c =
-          new org.apache.flink.configuration.Configuration();
-      c.setString("execution.checkpointing.dir", cfg.checkpointDir());
-      env.configure(c);
-    }
+    // checkpoints on disk: the JobManager's in-memory storage caps state at 5 MB, which a few
+    // hundred people already exceed
+    String checkpoints =
+        cfg.checkpointDir() != null
+            ? cfg.checkpointDir()
+            : java.nio.file.Path.of(".leaverwatch", "checkpoints")
+                .toAbsolutePath()
+                .toUri()
+                .toString();
+    org.apache.flink.configuration.Configuration c =
+        new org.apache.flink.configuration.Configuration();
+    c.setString("execution.checkpointing.dir", checkpoints);
+    env.configure(c);
 
     DataStream<RawAuditRecord> raw =
         env.fromSource(

@@ -124,6 +124,9 @@ class PipelineITCase {
     envVars.put("LEAVERWATCH_ES_URLS", es.httpUrl());
     envVars.put("LEAVERWATCH_ES_INDEX_PREFIX", indexPrefix);
     envVars.put("LEAVERWATCH_CHECKPOINT_INTERVAL", "1s");
+    // the files are replayed a day at a time (FilePublisher.inDayOrder), so events arrive up to a
+    // day out of order, not the quarter hour of a live feed: deadlines wait for that
+    envVars.put("LEAVERWATCH_MAX_OUT_OF_ORDERNESS", "26h");
     // without a checkpoint folder Flink keeps checkpoints in the JobManager, capped at 5 MB: this
     // organisation's detector state is larger
     envVars.put("LEAVERWATCH_CHECKPOINT_DIR", tmp.resolve("checkpoints").toUri().toString());
