@@ -43,6 +43,7 @@ import java.util.zip.GZIPInputStream;
 public final class RecordReader implements Iterator<ReadItem>, Closeable {
   public static final int DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
   public static final int OVERSIZED_HEAD_BYTES = 4096;
+  private static final int PROBE_BYTES = 64 * 1024;
   private static final List<String> FOLDER_SUFFIXES =
       List.of(".json", ".ndjson", ".jsonl", ".log", ".txt");
 
@@ -202,9 +203,14 @@ public final class RecordReader implements Iterator<ReadItem>, Closeable {
 
     /** Decides NDJSON versus one document, streaming (never loading the file). */
     private boolean isSingleDocument() throws IOException {
-      try (InputStream s = openStream()) {
-        byte[] first = firstNonBlankLine(s, 1024 * 1024);
+      // buffered: the probe reads byte by byte, and a gzip stream inflates per call otherwise
+      try (InputStream s = new java.io.BufferedInputStream(openStream(), 64 * 1024)) {
+        byte[] first = firstNonBlankLine(s, PROBE_BYTES);
         if (first == null) {
+          return false;
+        }
+        if (first.length >= PROBE_BYTES) {
+          // a long first line (a compact S3 log file is one line) is read as a line: same record
           return false;
         }
         String trimmed =
@@ -365,6 +371,8 @@ public final class RecordReader implements Iterator<ReadItem>, Closeable {
         line.reset();
       } else if (line.size() < cap) {
         line.write(b);
+      } else {
+        return line.toByteArray();
       }
     }
     return isBlank(line.toByteArray()) ? null : line.toByteArray();
