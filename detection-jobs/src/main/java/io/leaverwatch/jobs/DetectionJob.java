@@ -49,6 +49,10 @@ public final class DetectionJob {
     AvroTypeInfo<PersonSignal> signalType = new AvroTypeInfo<>(PersonSignal.class);
     // no operator mutates or keeps its input (state holds EventRefs, sinks serialise at once), so
     // chained operators may hand records on without a deep copy
+    org.apache.flink.configuration.Configuration reuse =
+        new org.apache.flink.configuration.Configuration();
+    reuse.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+    env.configure(reuse);
     env.getConfig().enableObjectReuse();
 
     SingleOutputStreamOperator<AuditEvent> events =
