@@ -62,18 +62,8 @@ public final class KnownIpFunction
       return;
     }
     if (!s.shared && !s.daysByPerson.isEmpty()) {
-      ReadOnlyBroadcastState<String, Departure> bs = ctx.getBroadcastState(DEPARTURES);
       detector
-          .evaluate(
-              ctx.getCurrentKey(),
-              s,
-              p -> {
-                try {
-                  return bs.get(p);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              })
+          .evaluate(ctx.getCurrentKey(), s, lookup(ctx.getBroadcastState(DEPARTURES)))
           .forEach(out::collect);
     }
     if (config.streaming()) {
@@ -82,6 +72,17 @@ public final class KnownIpFunction
         ctx.timerService().registerEventTimeTimer(t);
       }
     }
+  }
+
+  private static java.util.function.Function<String, Departure> lookup(
+      ReadOnlyBroadcastState<String, Departure> departures) {
+    return person -> {
+      try {
+        return departures.get(person);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
   }
 
   @Override
@@ -110,18 +111,8 @@ public final class KnownIpFunction
     IpState s = state.value();
     if (timestamp == END_OF_INPUT) {
       if (s != null && !s.shared && !s.daysByPerson.isEmpty()) {
-        ReadOnlyBroadcastState<String, Departure> bs = ctx.getBroadcastState(DEPARTURES);
         detector
-            .evaluate(
-                ctx.getCurrentKey(),
-                s,
-                p -> {
-                  try {
-                    return bs.get(p);
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                })
+            .evaluate(ctx.getCurrentKey(), s, lookup(ctx.getBroadcastState(DEPARTURES)))
             .forEach(out::collect);
       }
       return;

@@ -79,26 +79,26 @@ public final class ResolveIdentitiesOperator extends AbstractStreamOperator<Pers
   public void processElement(StreamRecord<PersonSignal> element) {
     bootstrapOnce();
     PersonSignal s = element.getValue();
-    List<PersonSignal> out;
+    if (s.getKind() == SignalKind.EVENT) {
+      maxEventTime = Math.max(maxEventTime, s.getEvent().getEventTime().toEpochMilli());
+    }
+    for (PersonSignal o : resolve(s)) {
+      output.collect(element.replace(o));
+    }
+  }
+
+  private List<PersonSignal> resolve(PersonSignal s) {
     switch (s.getKind()) {
       case EVENT:
-        maxEventTime = Math.max(maxEventTime, s.getEvent().getEventTime().toEpochMilli());
-        out = resolver.onEvent(s.getEvent());
-        break;
+        return resolver.onEvent(s.getEvent());
       case DEPARTURE:
-        out = resolver.onDeparture(s.getDeparture());
-        break;
+        return resolver.onDeparture(s.getDeparture());
       case IDENTITY:
-        out = resolver.onIdentity(s.getLink());
-        break;
+        return resolver.onIdentity(s.getLink());
       case GRANT:
-        out = resolver.onGrant(s.getGrant());
-        break;
+        return resolver.onGrant(s.getGrant());
       default:
-        out = List.of();
-    }
-    for (PersonSignal o : out) {
-      output.collect(element.replace(o));
+        return List.of();
     }
   }
 
@@ -108,21 +108,7 @@ public final class ResolveIdentitiesOperator extends AbstractStreamOperator<Pers
     }
     bootstrapped = true;
     for (PersonSignal s : bootstrap) {
-      List<PersonSignal> out;
-      switch (s.getKind()) {
-        case DEPARTURE:
-          out = resolver.onDeparture(s.getDeparture());
-          break;
-        case IDENTITY:
-          out = resolver.onIdentity(s.getLink());
-          break;
-        case GRANT:
-          out = resolver.onGrant(s.getGrant());
-          break;
-        default:
-          out = List.of();
-      }
-      for (PersonSignal o : out) {
+      for (PersonSignal o : resolve(s)) {
         output.collect(new StreamRecord<>(o, Long.MIN_VALUE));
       }
     }

@@ -67,6 +67,28 @@ public final class BoundedDetection {
 
   private BoundedDetection() {}
 
+  /** An id function Flink can ship with the job graph. */
+  private interface IdOf<T> extends java.io.Serializable {
+    String id(T element);
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecord> SortedNdjsonSink<T> ndjson(
+      Path path, IdOf<T> idOf) {
+    return new SortedNdjsonSink<>(
+        path,
+        new SortedNdjsonSink.Lines<T>() {
+          @Override
+          public String id(T element) {
+            return idOf.id(element);
+          }
+
+          @Override
+          public String json(T element) {
+            return RecordJson.toJson(element);
+          }
+        });
+  }
+
   public static JobExecutionResult run(Request r) throws Exception {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
@@ -106,39 +128,13 @@ public final class BoundedDetection {
     DetectionOutputs out = DetectionJob.buildTopology(env, sources, config);
 
     out.findings()
-        .sinkTo(
-            new SortedNdjsonSink<>(
-                r.findingsOut(),
-                new SortedNdjsonSink.Lines<Finding>() {
-                  @Override
-                  public String id(Finding f) {
-                    return f.getFindingId();
-                  }
-
-                  @Override
-                  public String json(Finding f) {
-                    return RecordJson.toJson(f);
-                  }
-                }))
+        .sinkTo(ndjson(r.findingsOut(), (Finding f) -> f.getFindingId()))
         .setParallelism(1)
         .uid("findings-file")
         .name("findings file");
     if (r.stepsOut() != null) {
       out.stepStatuses()
-          .sinkTo(
-              new SortedNdjsonSink<>(
-                  r.stepsOut(),
-                  new SortedNdjsonSink.Lines<OffboardingStepStatus>() {
-                    @Override
-                    public String id(OffboardingStepStatus s) {
-                      return s.getStatusId();
-                    }
-
-                    @Override
-                    public String json(OffboardingStepStatus s) {
-                      return RecordJson.toJson(s);
-                    }
-                  }))
+          .sinkTo(ndjson(r.stepsOut(), (OffboardingStepStatus s) -> s.getStatusId()))
           .setParallelism(1)
           .uid("steps-file")
           .name("step statuses file");
@@ -147,19 +143,10 @@ public final class BoundedDetection {
         out.deadLetters().union(raw.getSideOutput(NormalizeFunction.DEAD_LETTERS));
     if (r.deadLettersOut() != null) {
       dead.sinkTo(
-              new SortedNdjsonSink<>(
+              ndjson(
                   r.deadLettersOut(),
-                  new SortedNdjsonSink.Lines<DeadLetter>() {
-                    @Override
-                    public String id(DeadLetter d) {
-                      return d.getOrigin() + "\u0000" + d.getCursor() + "\u0000" + d.getReason();
-                    }
-
-                    @Override
-                    public String json(DeadLetter d) {
-                      return RecordJson.toJson(d);
-                    }
-                  }))
+                  (DeadLetter d) ->
+                      d.getOrigin() + "\u0000" + d.getCursor() + "\u0000" + d.getReason()))
           .setParallelism(1)
           .uid("dlq-file")
           .name("dead letters file");
