@@ -261,11 +261,14 @@ public final class DemoCommand implements Callable<Integer> {
       long lag = lag(kafka.admin(), "audit.raw");
       long findings = count(client, "leaverwatch-findings");
       long dlq = endOffsets(kafka.admin(), "audit.dlq");
+      long events = endOffsets(kafka.admin(), "audit.events");
       double secs = (System.nanoTime() - start) / 1e9;
       err.printf(
-          "\r  records in %,d%s | findings out %,d | dead letters %,d | lag %,d | %.0f s   ",
+          "\r  records in %,d%s | events in %,d | findings out %,d | dead letters %,d | lag %,d"
+              + " | %.0f s   ",
           published.get(),
           publisher.isAlive() ? " (publishing)" : " (all published)",
+          events,
           findings,
           dlq,
           lag,
