@@ -162,7 +162,7 @@ public final class ElasticsearchSinkConfig implements Serializable {
     private String indexPrefix = "leaverwatch";
     private int bulkMaxActions = 1000;
     private long bulkMaxBytes = 5L * 1024 * 1024;
-    private Duration flushInterval = Duration.ofSeconds(1);
+    private Duration flushInterval = Duration.ofMillis(200);
     private int maxConcurrentRequests = 2;
     private int maxRetries = 8;
     private Duration initialBackoff = Duration.ofMillis(100);
