@@ -59,7 +59,9 @@ public final class KnownIpDetector implements Serializable {
       }
     }
     EventRef r = EventRef.of(e, "ACTOR", EventRef.nameOf(e.getActor()), false);
-    r.raw = e.getRaw();
+    // the raw event is kept for strangers only: they are the attempts this detector reports
+    // (a known person acting from a leaver's IP is rare; their event keeps its id)
+    r.raw = personId == null ? e.getRaw() : null;
     r.identity = personId;
     s.recent.add(r);
     if (s.recent.size() > IpState.MAX_RECENT) {

@@ -165,7 +165,11 @@ public final class PersonDetector implements Serializable {
                 return nb;
               });
       EventRef copy = EventRef.of(e, role, identity, approved);
-      bucket.add(copy, e.getRaw());
+      // raw events are the bulk of state: keep them only where they can be evidence, activity
+      // after a known departure (a departure that arrives late gets ids and counts, not raw)
+      boolean evidence =
+          s.isActiveDeparture() && ref.time > s.departedAt + baseline(s).gracePeriod().toMillis();
+      bucket.add(copy, evidence ? e.getRaw() : null);
       if (streaming && s.isActiveDeparture()) {
         postDepartureFinding(s, bucket).ifPresent(out.findings::add);
       }
