@@ -17,8 +17,6 @@ import org.apache.flink.util.OutputTag;
 
 /** Raw records in, normalised events out; everything else to the dead-letter side output. */
 public final class NormalizeFunction extends ProcessFunction<RawAuditRecord, AuditEvent> {
-  /** {@code source} of a record its Kafka source could not decode; the reason follows. */
-  public static final String REJECTED_PREFIX = "!rejected:";
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>(
@@ -46,21 +44,6 @@ public final class NormalizeFunction extends ProcessFunction<RawAuditRecord, Aud
   @Override
   public void processElement(RawAuditRecord raw, Context ctx, Collector<AuditEvent> out) {
     in.inc();
-    String src = raw.getSource();
-    if (src != null && src.startsWith(REJECTED_PREFIX)) {
-      // the Kafka source could not even decode it: dead-letter with its reason and position
-      rejected.inc();
-      ctx.output(
-          DEAD_LETTERS,
-          deadLetter(
-              new Normalization.Rejection(
-                  src.substring(REJECTED_PREFIX.length()),
-                  bytes(raw.getPayload()),
-                  raw.getOrigin(),
-                  raw.getCursor(),
-                  null)));
-      return;
-    }
     for (Normalization n : normalizer.normalize(raw)) {
       if (n instanceof Normalization.Normalized ok) {
         normalized.inc();
@@ -70,13 +53,6 @@ public final class NormalizeFunction extends ProcessFunction<RawAuditRecord, Aud
         ctx.output(DEAD_LETTERS, deadLetter(r));
       }
     }
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    ByteBuffer d = b.duplicate();
-    byte[] out = new byte[d.remaining()];
-    d.get(out);
-    return out;
   }
 
   public static DeadLetter deadLetter(Normalization.Rejection r) {

@@ -57,6 +57,10 @@ public final class EventNormalizer {
             record == null || record.getReceivedAt() == null
                 ? Instant.EPOCH
                 : record.getReceivedAt());
+    String refused = io.leaverwatch.core.read.RejectedRecords.reasonOf(record);
+    if (refused != null) {
+      return List.of(new Normalization.Rejection(refused, bytes, origin, cursor, null));
+    }
     List<Normalization> out = new ArrayList<>(1);
     try {
       JsonNode root = parse(bytes);

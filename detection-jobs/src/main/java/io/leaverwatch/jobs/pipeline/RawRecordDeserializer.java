@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs.pipeline;
 
+import io.leaverwatch.core.read.RejectedRecords;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -11,15 +12,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads audit.raw and never throws: garbage bytes, truncated Avro or Avro of an unknown schema
- * become a record marked {@link #REJECTED_PREFIX} that the normaliser dead-letters with the reason,
- * the topic, partition and offset, and the original bytes. The job never stops for input.
+ * become a {@link RejectedRecords} record that the normaliser dead-letters with the reason, the
+ * topic, partition and offset, and the original bytes. The job never stops for input.
  */
 public final class RawRecordDeserializer
     implements KafkaRecordDeserializationSchema<RawAuditRecord> {
-  /** {@code source} of a record that could not be decoded; the reason follows the prefix. */
-  public static final String REJECTED_PREFIX =
-      io.leaverwatch.jobs.NormalizeFunction.REJECTED_PREFIX;
-
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawAuditRecord> out) {
     String origin = "kafka:" + record.topic() + "/" + record.partition() + "@" + record.offset();
@@ -38,13 +35,12 @@ public final class RawRecordDeserializer
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage());
       out.collect(
-          RawAuditRecord.newBuilder()
-              .setSource(REJECTED_PREFIX + reason)
-              .setReceivedAt(Instant.ofEpochMilli(Math.max(0, record.timestamp())))
-              .setOrigin(record.topic())
-              .setCursor(record.partition() + "@" + record.offset())
-              .setPayload(ByteBuffer.wrap(value))
-              .build());
+          RejectedRecords.of(
+              reason,
+              record.topic(),
+              record.partition() + "@" + record.offset(),
+              value,
+              Instant.ofEpochMilli(Math.max(0, record.timestamp()))));
     }
   }
 

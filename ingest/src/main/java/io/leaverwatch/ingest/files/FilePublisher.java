@@ -98,13 +98,12 @@ public final class FilePublisher {
           ReadItem.Oversized o = (ReadItem.Oversized) item;
           oversized++;
           r =
-              RawAuditRecord.newBuilder()
-                  .setSource("!rejected:" + o.toRejection().reason())
-                  .setReceivedAt(java.time.Instant.now())
-                  .setOrigin(o.origin())
-                  .setCursor(o.cursor())
-                  .setPayload(ByteBuffer.wrap(o.head()))
-                  .build();
+              io.leaverwatch.core.read.RejectedRecords.of(
+                  o.toRejection().reason(),
+                  o.origin(),
+                  o.cursor(),
+                  o.head(),
+                  java.time.Instant.now());
         }
         send(
             topics.raw(),
