@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs.pipeline;
 
+import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.jobs.DetectionConfig;
 import io.leaverwatch.jobs.DetectionJob;
 import io.leaverwatch.jobs.DetectionOutputs;

@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.generate.GeneratorConfig;
 import io.leaverwatch.core.generate.OrgGenerator;
 import io.leaverwatch.core.people.PeopleFiles;

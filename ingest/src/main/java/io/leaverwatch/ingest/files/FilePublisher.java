@@ -1,5 +1,6 @@
 package io.leaverwatch.ingest.files;
 
+import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
@@ -7,9 +8,6 @@ import io.leaverwatch.schema.AccessGrant;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.IdentityLink;
 import io.leaverwatch.schema.RawAuditRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -58,7 +56,7 @@ public final class FilePublisher {
     long g = 0;
     if (departures != null) {
       for (Departure x : PeopleFiles.readDepartures(departures)) {
-        send(topics.departures(), x.getPersonId(), encode(Departure.getEncoder()::encode, x));
+        send(topics.departures(), x.getPersonId(), AvroMessages.encode(x));
         d++;
       }
     }
@@ -67,13 +65,13 @@ public final class FilePublisher {
         send(
             topics.identities(),
             x.getPersonId() + "|" + x.getSystem() + "|" + x.getIdentity(),
-            encode(IdentityLink.getEncoder()::encode, x));
+            AvroMessages.encode(x));
         i++;
       }
     }
     if (access != null) {
       for (AccessGrant x : PeopleFiles.readAccess(access)) {
-        send(topics.access(), null, encode(AccessGrant.getEncoder()::encode, x));
+        send(topics.access(), null, AvroMessages.encode(x));
         g++;
       }
     }
@@ -105,10 +103,7 @@ public final class FilePublisher {
                   o.head(),
                   java.time.Instant.now());
         }
-        send(
-            topics.raw(),
-            r.getOrigin() + "#" + r.getCursor(),
-            encode(RawAuditRecord.getEncoder()::encode, r));
+        send(topics.raw(), r.getOrigin() + "#" + r.getCursor(), AvroMessages.encode(r));
         events++;
         if (progress != null && (events & 0x3ff) == 0) {
           progress.accept(events);
@@ -144,21 +139,6 @@ public final class FilePublisher {
                 })
             .thenComparing(Path::toString));
     return files;
-  }
-
-  private interface Encoder<T> {
-    ByteBuffer encode(T t) throws IOException;
-  }
-
-  private static <T> byte[] encode(Encoder<T> enc, T value) {
-    try {
-      ByteBuffer b = enc.encode(value);
-      byte[] out = new byte[b.remaining()];
-      b.get(out);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private void send(String topic, String key, byte[] value) {
