@@ -113,11 +113,9 @@ public final class IdentityResolver implements Serializable {
     }
     for (Principal t : e.getTargets()) {
       String p = directory.resolve(t, learned);
+      // a person acting on themself is covered by the actor signal
       if (p != null && !p.equals(actorPerson)) {
         out.add(event(e, p, TARGET, identityOf(t)));
-      } else if (p != null) {
-        // acting on oneself: the actor signal covers it
-        continue;
       }
     }
     for (IdentityDirectory.Learned l : learned) {

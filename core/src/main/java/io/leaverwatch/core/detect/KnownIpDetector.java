@@ -29,7 +29,6 @@ import java.util.TreeSet;
  */
 public final class KnownIpDetector implements Serializable {
   private static final long DAY = 24 * 3600_000L;
-  private static final long HOUR = 3600_000L;
   private static final int OWN_WINDOW_DAYS = 30;
   private static final int MAX_OTHERS = 2;
 
@@ -210,9 +209,5 @@ public final class KnownIpDetector implements Serializable {
         .setEvidence(evidence)
         .setFirstSeen(Instant.ofEpochMilli(first))
         .build();
-  }
-
-  static long hour(long t) {
-    return Math.floorDiv(t, HOUR) * HOUR;
   }
 }

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -272,11 +273,11 @@ public final class PersonDetector implements Serializable {
   }
 
   /** One finding per person, source and hour for what their own identities did after departure. */
-  java.util.Optional<Finding> postDepartureFinding(PersonState s, ActivityBucket bucket) {
+  Optional<Finding> postDepartureFinding(PersonState s, ActivityBucket bucket) {
     RoleBaseline b = baseline(s);
     long cut = s.departedAt + b.gracePeriod().toMillis();
     if (bucket.hourStart + HOUR <= cut) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     long count = 0;
     long failures = 0;
@@ -318,7 +319,7 @@ public final class PersonDetector implements Serializable {
       last = Math.max(last, bucket.overflowLast);
     }
     if (count == 0) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     boolean onlyFailures = failures == count;
     Severity sev = onlyFailures ? Severity.MEDIUM : (serious ? Severity.CRITICAL : Severity.HIGH);
@@ -341,7 +342,7 @@ public final class PersonDetector implements Serializable {
                 ? ", every attempt failed"
                 : (failures > 0 ? ", " + failures + " failed" : ""),
             String.join(", ", limit(actions, 5)));
-    return java.util.Optional.of(
+    return Optional.of(
         finding(
             s,
             FindingType.POST_DEPARTURE_ACTIVITY,
@@ -458,7 +459,7 @@ public final class PersonDetector implements Serializable {
   }
 
   /** A snapshot that still shows a grant active after the step's deadline. */
-  java.util.Optional<Finding> grantFinding(PersonState s, String key, long observedAt) {
+  Optional<Finding> grantFinding(PersonState s, String key, long observedAt) {
     RoleBaseline b = baseline(s);
     int bar = key.indexOf('|');
     String system = key.substring(0, bar);
@@ -466,14 +467,14 @@ public final class PersonDetector implements Serializable {
     long sla = b.stepFor(system).map(st -> st.sla().toMillis()).orElse(24 * HOUR);
     long deadline = s.departedAt + sla;
     if (observedAt <= deadline) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("grant", grant);
     details.put("observed_at", Instant.ofEpochMilli(observedAt).toString());
     details.put("deadline", Instant.ofEpochMilli(deadline).toString());
     details.put("reason", "access snapshot shows the grant still active");
-    return java.util.Optional.of(
+    return Optional.of(
         finding(
             s,
             FindingType.RETAINED_ACCESS,
@@ -502,12 +503,11 @@ public final class PersonDetector implements Serializable {
   }
 
   /** A required step that was not done by its deadline: the access was retained past its SLA. */
-  java.util.Optional<Finding> retainedAccessFinding(
-      PersonState s, RoleBaseline b, RevocationStep step) {
+  Optional<Finding> retainedAccessFinding(PersonState s, RoleBaseline b, RevocationStep step) {
     long deadline = StepEvaluator.deadline(s, step);
     StepResult atDeadline = StepEvaluator.evaluate(s, step, deadline);
     if (atDeadline.state() == StepState.ON_TIME) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("step", step.id());
@@ -517,7 +517,7 @@ public final class PersonDetector implements Serializable {
     if (atDeadline.detail() != null) {
       details.put("detail", atDeadline.detail());
     }
-    return java.util.Optional.of(
+    return Optional.of(
         finding(
             s,
             FindingType.RETAINED_ACCESS,
@@ -549,7 +549,7 @@ public final class PersonDetector implements Serializable {
    * The roll-up once every deadline has passed and at least a day after departure: some required
    * steps missing or failed. A fixed instant, so streaming and bounded runs agree.
    */
-  java.util.Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b) {
+  Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b) {
     long last = rollupTime(s, b);
     List<String> bad = new ArrayList<>();
     List<String> ids = new ArrayList<>();
@@ -562,12 +562,12 @@ public final class PersonDetector implements Serializable {
       }
     }
     if (bad.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("steps_required", Integer.toString(steps.size()));
     details.put("steps_not_done", String.join(",", bad));
-    return java.util.Optional.of(
+    return Optional.of(
         finding(
             s,
             FindingType.OFFBOARDING_INCOMPLETE,
