@@ -793,27 +793,7 @@ public final class OrgGenerator {
                   null,
                   null,
                   true));
-          long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
-          ObjectNode req = CloudTrailEvents.obj();
-          req.put("Host", "s3.amazonaws.com");
-          schedule(
-              t2,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t2,
-                  who.deepCopy(),
-                  "s3.amazonaws.com",
-                  "ListBuckets",
-                  REGION,
-                  ip,
-                  String.format(CloudTrailEvents.CLI_UA, "s3.ls"),
-                  req,
-                  null,
-                  null,
-                  null,
-                  true));
+          listBucketsSoonAfter(rng, t, who, ip);
         }
       }
       case PDA_DYNAMODB -> {
@@ -852,27 +832,7 @@ public final class OrgGenerator {
                 null,
                 null,
                 true));
-        long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
-        ObjectNode req = CloudTrailEvents.obj();
-        req.put("Host", "s3.amazonaws.com");
-        schedule(
-            t2,
-            Source.CLOUDTRAIL,
-            REGION,
-            CloudTrailEvents.apiCall(
-                rng,
-                t2,
-                who.deepCopy(),
-                "s3.amazonaws.com",
-                "ListBuckets",
-                REGION,
-                ip,
-                String.format(CloudTrailEvents.CLI_UA, "s3.ls"),
-                req,
-                null,
-                null,
-                null,
-                true));
+        listBucketsSoonAfter(rng, t, who, ip);
       }
       case RA_OKTA_REACTIVATED -> {
         long t = incidentHour(l, rng);
@@ -1223,6 +1183,31 @@ public final class OrgGenerator {
               null,
               true));
     }
+  }
+
+  /** The same identity listing S3 buckets one to five minutes after {@code t}. */
+  private void listBucketsSoonAfter(SplittableRandom rng, long t, ObjectNode who, String ip) {
+    long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
+    ObjectNode req = CloudTrailEvents.obj();
+    req.put("Host", "s3.amazonaws.com");
+    schedule(
+        t2,
+        Source.CLOUDTRAIL,
+        REGION,
+        CloudTrailEvents.apiCall(
+            rng,
+            t2,
+            who.deepCopy(),
+            "s3.amazonaws.com",
+            "ListBuckets",
+            REGION,
+            ip,
+            String.format(CloudTrailEvents.CLI_UA, "s3.ls"),
+            req,
+            null,
+            null,
+            null,
+            true));
   }
 
   private static ObjectNode describeRequest() {
