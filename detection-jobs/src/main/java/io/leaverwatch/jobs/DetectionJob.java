@@ -8,9 +8,11 @@ import io.leaverwatch.schema.SignalKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -88,18 +90,23 @@ public final class DetectionJob {
             .setMaxParallelism(1)
             .uid("resolve-identities");
 
-    // The splits below run in the resolver's single task (chained, forward): a second parallel
-    // path would let END_OF_INPUT overtake the signals before it.
+    // The detectors by person run in the resolver's own task (parallelism 1, chained, no
+    // shuffle): the resolver's output is trivially partitioned by person when there is one
+    // partition, so it is reinterpreted as keyed instead of being serialised and shuffled. This
+    // also keeps END_OF_INPUT behind every signal before it. The splits stay in that task too.
     SingleOutputStreamOperator<Finding> personFindings =
-        resolved
-            .filter(s -> s.getPersonId() != null && !"IP".equals(s.getRole()))
-            .returns(signalType)
-            .setParallelism(1)
-            .uid("person-signals")
-            .name("person signals")
-            .keyBy(s -> s.getPersonId())
+        DataStreamUtils.reinterpretAsKeyedStream(
+                resolved
+                    .filter(s -> s.getPersonId() != null && !"IP".equals(s.getRole()))
+                    .returns(signalType)
+                    .setParallelism(1)
+                    .uid("person-signals")
+                    .name("person signals"),
+                PersonSignal::getPersonId,
+                Types.STRING)
             .process(new PersonDetectorFunction(config))
             .returns(new AvroTypeInfo<>(Finding.class))
+            .setParallelism(1)
             .uid("person-detectors")
             .name("departure join + person detectors");
 

@@ -95,8 +95,21 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--rules", paramLabel = "DIR", description = "Rules directory.")
   Path rules;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Untimed runs of the job (with Elasticsearch) over the same events before anything is"
+              + " measured, so that the JIT has compiled the hot code (default: ${DEFAULT-VALUE};"
+              + " 0 measures a cold JVM).")
+  int warmup;
+
   @Override
   public Integer call() throws Exception {
+    if (warmup < 0 || warmup > 10) {
+      throw new UsageException("--warmup must be between 0 and 10, not " + warmup);
+    }
     if (events < 10_000 || events > 50_000_000) {
       throw new UsageException("--events must be between 10000 and 50000000, got " + events);
     }
@@ -174,6 +187,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
       progress.line("published %,d raw records holding %,d events", rawRecords, total);
 
+      for (int i = 1; i <= warmup; i++) {
+        double w = bench.job("warm-up-" + i, true, total);
+        progress.line("warm-up %d of %d (not counted): %,.0f events/s", i, warmup, w);
+      }
       double ceiling = bench.ceiling(rawRecords, total);
       progress.line("ceiling: %,.0f events/s", ceiling);
       double job = bench.job("job", false, total);

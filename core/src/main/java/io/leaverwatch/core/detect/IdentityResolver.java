@@ -127,10 +127,33 @@ public final class IdentityResolver implements Serializable {
               .setKind(SignalKind.EVENT)
               .setPersonId(actorPerson)
               .setRole(IP)
-              .setEvent(e)
+              .setEvent(actorPerson == null ? e : withoutRaw(e))
               .build());
     }
     return out;
+  }
+
+  /**
+   * The source-IP detector keeps the raw event of strangers only (see {@link KnownIpDetector}): a
+   * known actor's event crosses to it without its payload, the bulk of its bytes. A shallow copy:
+   * the fields are shared, not copied.
+   */
+  static AuditEvent withoutRaw(AuditEvent e) {
+    return new AuditEvent(
+        e.getEventId(),
+        e.getSource(),
+        e.getEventTime(),
+        e.getAction(),
+        e.getActionClass(),
+        e.getActor(),
+        e.getTargets(),
+        e.getOutcome(),
+        e.getSourceIp(),
+        e.getUserAgent(),
+        e.getResource(),
+        e.getAccount(),
+        e.getRegion(),
+        "");
   }
 
   private PersonSignal event(AuditEvent e, String person, String role, String identity) {

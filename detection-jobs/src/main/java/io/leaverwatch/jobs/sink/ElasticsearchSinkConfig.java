@@ -163,7 +163,8 @@ public final class ElasticsearchSinkConfig implements Serializable {
     private int bulkMaxActions = 1000;
     private long bulkMaxBytes = 5L * 1024 * 1024;
     private Duration flushInterval = Duration.ofMillis(200);
-    private int maxConcurrentRequests = 2;
+    // one bulk in flight: two versions of a finding in successive bulks are applied in order
+    private int maxConcurrentRequests = 1;
     private int maxRetries = 8;
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(10);

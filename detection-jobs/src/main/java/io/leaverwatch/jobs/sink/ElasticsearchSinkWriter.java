@@ -41,6 +41,13 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
   private final ElasticsearchClients.Connection connection;
   private final ScheduledExecutorService scheduler;
   private final BulkIngester<PendingDocument> ingester;
+
+  /**
+   * The newest version written of each id still on its way (guarded by {@code lock}): a retry of an
+   * older version is dropped rather than sent after a newer one.
+   */
+  private final Map<String, PendingDocument> newest = new java.util.HashMap<>();
+
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
 
@@ -87,6 +94,7 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     PendingDocument pending = new PendingDocument(index, id, document);
     synchronized (lock) {
       unacknowledged++;
+      newest.put(pending.key(), pending);
     }
     ingester.add(pending.operation(), pending);
   }
@@ -139,9 +147,10 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     }
   }
 
-  private void acknowledge() {
+  private void acknowledge(PendingDocument doc) {
     acknowledged.incrementAndGet();
     synchronized (lock) {
+      newest.remove(doc.key(), doc);
       unacknowledged--;
       lock.notifyAll();
     }
@@ -157,7 +166,21 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     }
   }
 
+  /**
+   * True when a newer version of the document's id was written after it: re-sending the old one
+   * could overwrite the new one, so it counts as done (the newer version carries everything).
+   */
+  private boolean superseded(PendingDocument doc) {
+    synchronized (lock) {
+      return newest.get(doc.key()) != doc;
+    }
+  }
+
   private void retryOrFail(PendingDocument doc, String reason, Throwable cause) {
+    if (superseded(doc)) {
+      acknowledge(doc);
+      return;
+    }
     doc.attempts++;
     if (doc.attempts > config.maxRetries()) {
       fail(
@@ -178,6 +201,10 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
       scheduler.schedule(
           () -> {
             try {
+              if (superseded(doc)) {
+                acknowledge(doc);
+                return;
+              }
               ingester.add(doc.operation(), doc);
             } catch (RuntimeException e) {
               fail(
@@ -209,7 +236,7 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
         if (item == null) {
           retryOrFail(doc, "bulk response had no item for it", null);
         } else if (item.error() == null) {
-          acknowledge();
+          acknowledge(doc);
         } else if (RETRYABLE_STATUS.contains(item.status())) {
           retryOrFail(doc, "HTTP " + item.status() + " " + describe(item.error()), null);
         } else {
@@ -289,6 +316,10 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
       this.index = index;
       this.id = id;
       this.document = document;
+    }
+
+    String key() {
+      return index + '/' + id;
     }
 
     BulkOperation operation() {

@@ -40,6 +40,7 @@ class ElasticsearchSinkWriterTest {
     final List<List<String>> requests = new ArrayList<>();
     final List<Long> requestNanos = new ArrayList<>();
     final List<String> authorizations = new ArrayList<>();
+    final List<String> bodies = new ArrayList<>();
 
     FakeElasticsearch() throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -69,6 +70,7 @@ class ElasticsearchSinkWriterTest {
       Function<List<String>, Answer> next;
       synchronized (this) {
         requests.add(ids);
+        bodies.add(body);
         requestNanos.add(System.nanoTime());
         authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         next = script.isEmpty() ? FakeElasticsearch::allCreated : script.poll();
@@ -175,6 +177,49 @@ class ElasticsearchSinkWriterTest {
     assertThat(es.requestNanos.get(1) - es.requestNanos.get(0))
         .isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
     assertThat(es.authorizations).allMatch(h -> h.equals("ApiKey " + API_KEY));
+  }
+
+  @Test
+  void neverResendsAnOlderVersionOfAnIdOverANewerOne() throws Exception {
+    // "f-1@1" and "f-1@2" are two versions of the finding f-1 (the count grew)
+    DocumentMapper<String> versions =
+        new DocumentMapper<>() {
+          @Override
+          public String index(String element) {
+            return "findings";
+          }
+
+          @Override
+          public String id(String element) {
+            return element.substring(0, element.indexOf('@'));
+          }
+
+          @Override
+          public Map<String, Object> document(String element) {
+            return Map.of("finding_id", id(element), "version", element);
+          }
+        };
+    es.then(ids -> FakeElasticsearch.wholeRequest(429, "es_rejected_execution_exception"));
+    try (ElasticsearchSinkWriter<String> writer =
+        new ElasticsearchSinkWriter<>(
+            config()
+                .flushInterval(Duration.ofMillis(10))
+                .backoff(Duration.ofMillis(800), Duration.ofMillis(800))
+                .build(),
+            versions)) {
+      writer.write("f-1@1", null);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (es.requests().isEmpty() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(es.requests()).as("version 1 sent and refused with 429").hasSize(1);
+      // the newer version arrives while the older one waits for its retry
+      writer.write("f-1@2", null);
+      writer.flush(false);
+      assertThat(writer.acknowledged()).isEqualTo(2);
+    }
+    assertThat(es.requests()).containsExactly(List.of("f-1"), List.of("f-1"));
+    assertThat(es.bodies.get(1)).contains("f-1@2").doesNotContain("f-1@1");
   }
 
   @Test
