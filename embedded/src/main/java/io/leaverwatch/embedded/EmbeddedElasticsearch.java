@@ -110,7 +110,9 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     Files.createDirectories(jvmOptionsDir);
     Files.writeString(
         jvmOptionsDir.resolve("leaverwatch.options"),
-        "-Xms256m\n-Xmx256m\n-XX:HeapDumpPath=" + logsDir + "\n",
+        // C1 only: the embedded node shares a small machine with the broker and the job, and its
+        // C2 compiler thread would take a quarter of a core for minutes after every start
+        "-Xms256m\n-Xmx256m\n-XX:TieredStopAtLevel=1\n-XX:HeapDumpPath=" + logsDir + "\n",
         StandardCharsets.UTF_8);
 
     List<String> command = new ArrayList<>();

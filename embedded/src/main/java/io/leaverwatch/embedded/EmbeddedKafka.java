@@ -86,6 +86,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             "-Xms128m",
             "-Xmx512m",
             "-XX:+UseG1GC",
+            // C1 only, as for the embedded Elasticsearch node: less JIT work on a shared machine
+            "-XX:TieredStopAtLevel=1",
             "-Djava.awt.headless=true",
             "-Dlog4j2.configurationFile=" + log4j.toUri(),
             "-cp",

@@ -163,8 +163,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     // fresh broker and node data under --data-dir, after stopping whatever an earlier run left
     System.setProperty("leaverwatch.embedded.dir", data.toString());
     try (EmbeddedKafka kafka = SharedEmbeddedServices.kafka();
-        EmbeddedElasticsearch es = SharedEmbeddedServices.elasticsearch()) {
-      PipelineBench bench = new PipelineBench(kafka, es, rulesDir, org, progress);
+        EmbeddedElasticsearch es = SharedEmbeddedServices.elasticsearch();
+        PipelineBench bench = new PipelineBench(kafka, es, rulesDir, org, progress)) {
       bench.createInputTopics();
       long rawRecords;
       try (Producer<String, byte[]> producer =

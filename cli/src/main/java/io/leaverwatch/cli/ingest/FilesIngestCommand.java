@@ -103,8 +103,15 @@ public final class FilesIngestCommand implements Callable<Integer> {
                     err.flush();
                   });
       err.printf(
-          "%ningest files: %,d record(s) to %s (%d over the size limit, sent for dead-lettering) in %.1f s%n",
-          events.events(), rawTopic, events.oversized(), (System.nanoTime() - start) / 1e9);
+          "%ningest files: %,d record(s) to %s (%d over the size limit, sent for dead-lettering;"
+              + " %d CloudTrail document(s) too large for one message, split into %d part(s)) in"
+              + " %.1f s%n",
+          events.events(),
+          rawTopic,
+          events.oversized(),
+          events.split(),
+          events.parts(),
+          (System.nanoTime() - start) / 1e9);
     }
     return 0;
   }

@@ -49,7 +49,7 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("elasticsearch.index_prefix", "leaverwatch");
     KEYS.put("rules_dir", null);
     KEYS.put("checkpoint_dir", null);
-    KEYS.put("checkpoint_interval", "5s");
+    KEYS.put("checkpoint_interval", "15s");
     KEYS.put("max_out_of_orderness", "15m");
     KEYS.put("parallelism", "2");
     KEYS.put("starting_offsets", "earliest");

@@ -129,12 +129,27 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     return retries.get();
   }
 
+  /** How long closing waits for bulk requests in flight before it gives up on them. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Closes the ingester first, while the scheduler still runs: the ingester hands the completion of
+   * every request in flight to that scheduler, so shutting it down first left {@code close} waiting
+   * forever for a request that could never complete (a cancelled job then hung in CANCELING).
+   * {@link BulkIngester#close} itself cannot be interrupted and waits as long as Elasticsearch does
+   * not answer, so it runs on its own thread for at most {@link #CLOSE_TIMEOUT}; then the
+   * connection is closed, which fails whatever is still in flight. Nothing is lost by giving up:
+   * unacknowledged documents were never confirmed to a checkpoint and are replayed from it.
+   */
   @Override
   public void close() throws Exception {
-    scheduler.shutdownNow();
+    Thread closer = new Thread(ingester::close, "elasticsearch-sink-close");
+    closer.setDaemon(true);
+    closer.start();
     try {
-      ingester.close();
+      closer.join(CLOSE_TIMEOUT.toMillis());
     } finally {
+      scheduler.shutdownNow();
       connection.close();
     }
   }

@@ -223,6 +223,31 @@ class ElasticsearchSinkWriterTest {
   }
 
   @Test
+  void closingWithABulkInFlightReturnsOnceItIsAnswered() throws Exception {
+    // Elasticsearch answers the bulk slowly: close() is called while it is in flight (a job
+    // cancelled mid-write). It used to wait forever: its scheduler was shut down before the
+    // ingester, which needs it to complete the request.
+    java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(1);
+    es.then(
+        ids -> {
+          received.countDown();
+          try {
+            Thread.sleep(1_000); // a slow node, not synchronisation
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return FakeElasticsearch.allCreated(ids);
+        });
+    ElasticsearchSinkWriter<String> writer =
+        new ElasticsearchSinkWriter<>(config().flushInterval(Duration.ofMillis(10)).build(), BY_ID);
+    writer.write("f-1", null);
+    assertThat(received.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        Duration.ofSeconds(20), writer::close, "close() hung with a bulk in flight");
+    assertThat(writer.acknowledged()).isEqualTo(1);
+  }
+
+  @Test
   void resendsOnlyTheDocumentsRefusedWith429InsideAnAcceptedBulk() throws Exception {
     es.then(
         ids ->
