@@ -254,14 +254,31 @@ public final class DemoCommand implements Callable<Integer> {
       JobClient job)
       throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
+    long start = System.nanoTime();
+    // one admin client for the whole loop (one per call leaked three clients a second)
+    try (Admin admin = kafka.admin()) {
+      watchUntilSettled(err, client, admin, publisher, published, deadline, start, limit, job);
+    }
+  }
+
+  private void watchUntilSettled(
+      PrintWriter err,
+      ElasticsearchClient client,
+      Admin admin,
+      Thread publisher,
+      AtomicLong published,
+      long deadline,
+      long start,
+      Duration limit,
+      JobClient job)
+      throws Exception {
     long lastFindings = -1;
     int stable = 0;
-    long start = System.nanoTime();
     while (System.nanoTime() < deadline) {
-      long lag = lag(kafka.admin(), "audit.raw");
+      long lag = lag(admin, "audit.raw");
       long findings = count(client, "leaverwatch-findings");
-      long dlq = endOffsets(kafka.admin(), "audit.dlq");
-      long events = endOffsets(kafka.admin(), "audit.events");
+      long dlq = endOffsets(admin, "audit.dlq");
+      long events = endOffsets(admin, "audit.events");
       double secs = (System.nanoTime() - start) / 1e9;
       err.printf(
           "\r  records in %,d%s | events in %,d | findings out %,d | dead letters %,d | lag %,d"

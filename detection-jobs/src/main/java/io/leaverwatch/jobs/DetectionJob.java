@@ -73,7 +73,7 @@ public final class DetectionJob {
 
     DataStream<PersonSignal> inputs =
         timed
-            .map(e -> PersonSignal.newBuilder().setKind(SignalKind.EVENT).setEvent(e).build())
+            .map(io.leaverwatch.core.detect.Signals::unresolved)
             .returns(signalType)
             .uid("wrap-events")
             .name("events as signals");

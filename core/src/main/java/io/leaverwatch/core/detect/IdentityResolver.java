@@ -122,13 +122,7 @@ public final class IdentityResolver implements Serializable {
       out.add(0, learned(l.personId(), l.key()));
     }
     if (e.getSourceIp() != null && !e.getSourceIp().isEmpty()) {
-      out.add(
-          PersonSignal.newBuilder()
-              .setKind(SignalKind.EVENT)
-              .setPersonId(actorPerson)
-              .setRole(IP)
-              .setEvent(actorPerson == null ? e : withoutRaw(e))
-              .build());
+      out.add(Signals.event(actorPerson == null ? e : withoutRaw(e), actorPerson, IP, null, null));
     }
     return out;
   }
@@ -157,14 +151,7 @@ public final class IdentityResolver implements Serializable {
   }
 
   private PersonSignal event(AuditEvent e, String person, String role, String identity) {
-    return PersonSignal.newBuilder()
-        .setKind(SignalKind.EVENT)
-        .setPersonId(person)
-        .setRole(role)
-        .setIdentity(identity)
-        .setEvent(e)
-        .setDeparture(departures.get(person))
-        .build();
+    return Signals.event(e, person, role, identity, departures.get(person));
   }
 
   private static PersonSignal learned(String person, String key) {

@@ -136,14 +136,27 @@ public final class EventNormalizer {
     }
     JsonNode records = Fields.get(node, "Records");
     if (records != null && records.isArray()) {
+      // where each record's text lies in the file, so its raw is the text as received (compacted)
+      // rather than the tree written out again: only for the file's own top-level Records array,
+      // and only when the scan agrees with the parser on how many records there are
+      int[] spans = node == ctx.root ? RecordSpans.of(ctx.bytes) : null;
+      if (spans != null && spans.length != 2 * records.size()) {
+        spans = null;
+      }
       int i = 0;
       for (JsonNode r : records) {
-        String p = join(part, "Records[" + i++ + "]");
+        String p = join(part, "Records[" + i + "]");
         if (!r.isObject()) {
           out.add(ctx.reject("not a JSON object but " + Fields.typeName(r), p));
         } else {
-          one(r, ctx, out, p, Source.CLOUDTRAIL);
+          one(
+              r,
+              spans == null ? ctx : ctx.withSpan(r, spans[2 * i], spans[2 * i + 1]),
+              out,
+              p,
+              Source.CLOUDTRAIL);
         }
+        i++;
       }
       return;
     }
@@ -235,7 +248,12 @@ public final class EventNormalizer {
       }
       // the common case (one bare event, nothing removed) keeps the source's own text, compacted:
       // cheaper than re-serialising the tree, and number and escape spellings stay as received
-      e.setRaw(clean == ctx.root ? compact(ctx.bytes) : Json.mapper().writeValueAsString(clean));
+      e.setRaw(
+          clean == ctx.root
+              ? compact(ctx.bytes)
+              : clean == ctx.spanNode
+                  ? compact(java.util.Arrays.copyOfRange(ctx.bytes, ctx.spanFrom, ctx.spanTo))
+                  : Json.mapper().writeValueAsString(clean));
       out.add(new Normalization.Normalized(e));
     } catch (RejectedEventException ex) {
       out.add(ctx.reject(ex.getMessage(), part, source));
@@ -441,14 +459,30 @@ public final class EventNormalizer {
     return new String(out, 0, written + tail, java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * {@code spanNode}: a record whose own text is {@code bytes[spanFrom, spanTo)} (a CloudTrail
+   * record inside its file), or null.
+   */
   private record Context(
-      byte[] bytes, String origin, String cursor, String hint, Instant receivedAt, JsonNode root) {
+      byte[] bytes,
+      String origin,
+      String cursor,
+      String hint,
+      Instant receivedAt,
+      JsonNode root,
+      JsonNode spanNode,
+      int spanFrom,
+      int spanTo) {
     Context(byte[] bytes, String origin, String cursor, String hint, Instant receivedAt) {
-      this(bytes, origin, cursor, hint, receivedAt, null);
+      this(bytes, origin, cursor, hint, receivedAt, null, null, 0, 0);
     }
 
     Context withRoot(JsonNode r) {
-      return new Context(bytes, origin, cursor, hint, receivedAt, r);
+      return new Context(bytes, origin, cursor, hint, receivedAt, r, null, 0, 0);
+    }
+
+    Context withSpan(JsonNode node, int from, int to) {
+      return new Context(bytes, origin, cursor, hint, receivedAt, root, node, from, to);
     }
 
     Normalization.Rejection reject(String reason, String part) {
