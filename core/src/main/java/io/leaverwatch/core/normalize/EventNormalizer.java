@@ -139,8 +139,8 @@ public final class EventNormalizer {
       // where each record's text lies in the file, so its raw is the text as received (compacted)
       // rather than the tree written out again: only for the file's own top-level Records array,
       // and only when the scan agrees with the parser on how many records there are
-      int[] spans = node == ctx.root ? RecordSpans.of(ctx.bytes) : null;
-      if (spans != null && spans.length != 2 * records.size()) {
+      List<int[]> spans = node == ctx.root ? recordSpans(ctx.bytes) : null;
+      if (spans != null && spans.size() != records.size()) {
         spans = null;
       }
       int i = 0;
@@ -151,7 +151,7 @@ public final class EventNormalizer {
         } else {
           one(
               r,
-              spans == null ? ctx : ctx.withSpan(r, spans[2 * i], spans[2 * i + 1]),
+              spans == null ? ctx : ctx.withSpan(r, spans.get(i)[0], spans.get(i)[1]),
               out,
               p,
               Source.CLOUDTRAIL);
@@ -207,6 +207,14 @@ public final class EventNormalizer {
       }
     }
     one(node, ctx, out, part, null);
+  }
+
+  private static List<int[]> recordSpans(byte[] bytes) {
+    try {
+      return io.leaverwatch.core.json.RecordsArray.locate(bytes);
+    } catch (io.leaverwatch.core.json.RecordsArray.NotARecordsDocument e) {
+      return null;
+    }
   }
 
   private static boolean isOktaHook(JsonNode node, JsonNode events) {

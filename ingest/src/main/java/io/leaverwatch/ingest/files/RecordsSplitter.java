@@ -1,12 +1,7 @@
 package io.leaverwatch.ingest.files;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import io.leaverwatch.core.json.Json;
+import io.leaverwatch.core.json.RecordsArray;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,15 +61,9 @@ final class RecordsSplitter {
   static Result split(byte[] payload, int maxPartBytes, int headBytes) {
     List<int[]> records;
     try {
-      records = locateRecords(payload);
-    } catch (NotSplittable e) {
+      records = RecordsArray.locate(payload);
+    } catch (RecordsArray.NotARecordsDocument e) {
       return new Unsplittable(e.getMessage());
-    } catch (StreamConstraintsException e) {
-      return new Unsplittable("not accepted as JSON: " + e.getOriginalMessage());
-    } catch (JsonProcessingException e) {
-      return new Unsplittable("not valid JSON: " + firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      return new Unsplittable("not readable as JSON: " + firstLine(e.getMessage()));
     }
     if (records.isEmpty()) {
       return new Unsplittable("its Records array is empty, the bytes are in other fields");
@@ -122,81 +111,5 @@ final class RecordsSplitter {
   private static Part close(ByteArrayOutputStream part, int first, int count) {
     part.writeBytes(CLOSE);
     return new Part(part.toByteArray(), first, count);
-  }
-
-  /**
-   * The {@code [start, end)} byte ranges of the elements of the top-level {@code Records} array.
-   *
-   * @throws NotSplittable saying why the payload is not such a document
-   */
-  private static List<int[]> locateRecords(byte[] payload) throws IOException, NotSplittable {
-    try (JsonParser p = Json.factory().createParser(payload)) {
-      JsonToken t = p.nextToken();
-      if (t != JsonToken.START_OBJECT) {
-        throw new NotSplittable(t == null ? "it is empty" : "it is not a JSON object");
-      }
-      List<int[]> records = null;
-      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (!"Records".equals(name)) {
-          p.skipChildren();
-          continue;
-        }
-        if (value != JsonToken.START_ARRAY) {
-          throw new NotSplittable("its Records field is not an array");
-        }
-        if (records != null) {
-          throw new NotSplittable("it has more than one Records field");
-        }
-        records = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          int start = (int) p.currentTokenLocation().getByteOffset();
-          p.skipChildren();
-          // a string's end is only known once it is read to its closing quote
-          p.finishToken();
-          int end = (int) p.currentLocation().getByteOffset();
-          if (!sliceMatches(payload, start, end, p.currentToken())) {
-            throw new NotSplittable("its records could not be located byte for byte");
-          }
-          records.add(new int[] {start, end});
-        }
-      }
-      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw new NotSplittable("it has content after its top-level object");
-      }
-      if (records == null) {
-        throw new NotSplittable("it is not a CloudTrail {\"Records\":[...]} document");
-      }
-      return records;
-    }
-  }
-
-  /** Guards the offsets: the bytes cut out must begin and end as the token they stand for. */
-  private static boolean sliceMatches(byte[] b, int start, int end, JsonToken last) {
-    if (start < 0 || end > b.length || end <= start) {
-      return false;
-    }
-    return switch (last) {
-      case END_OBJECT -> b[start] == '{' && b[end - 1] == '}';
-      case END_ARRAY -> b[start] == '[' && b[end - 1] == ']';
-      case VALUE_STRING -> b[start] == '"' && b[end - 1] == '"';
-      default -> true;
-    };
-  }
-
-  /** Why a payload cannot be split; its message becomes part of the rejection reason. */
-  private static final class NotSplittable extends Exception {
-    NotSplittable(String why) {
-      super(why, null, false, false);
-    }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

@@ -1,19 +1,22 @@
 package io.leaverwatch.core.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leaverwatch.core.json.Json;
+import io.leaverwatch.core.json.RecordsArray;
 import io.leaverwatch.schema.AuditEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A CloudTrail record's raw text is its own text in the file (compacted), found by a scan that must
- * agree with the parser, or the parsed record written out again when the scan cannot tell.
+ * A CloudTrail record's raw text is its own text in the file (compacted), located by {@link
+ * RecordsArray} (shared with {@code ingest files}, which splits large files with it), or the parsed
+ * record written out again when it cannot be located.
  */
-class RecordSpansTest {
+class CloudTrailRawTest {
 
   private static String record(String id, String extra) {
     return "{ \"eventVersion\" : \"1.08\", \"eventID\" : \""
@@ -37,8 +40,8 @@ class RecordSpansTest {
             + record("ct-a2", ", \"nested\" : [ [ { \"x\" : \"}\" } ] ]")
             + "\n  ]\n}\n";
     byte[] bytes = file.getBytes(StandardCharsets.UTF_8);
-    int[] spans = RecordSpans.of(bytes);
-    assertThat(spans).hasSize(4);
+    List<int[]> spans = RecordsArray.locate(bytes);
+    assertThat(spans).hasSize(2);
 
     List<AuditEvent> events =
         TestInputs.normalizer().normalize(TestInputs.raw(bytes)).stream()
@@ -48,7 +51,8 @@ class RecordSpansTest {
     JsonNode parsed = Json.mapper().readTree(bytes);
     for (int i = 0; i < 2; i++) {
       String own =
-          new String(bytes, spans[2 * i], spans[2 * i + 1] - spans[2 * i], StandardCharsets.UTF_8);
+          new String(
+              bytes, spans.get(i)[0], spans.get(i)[1] - spans.get(i)[0], StandardCharsets.UTF_8);
       assertThat(events.get(i).getRaw())
           .isEqualTo(EventNormalizer.compact(own.getBytes(StandardCharsets.UTF_8)));
       assertThat(Json.mapper().readTree(events.get(i).getRaw()))
@@ -58,25 +62,33 @@ class RecordSpansTest {
   }
 
   @Test
-  void answersNullWhenItCannotTellAndTheRawIsWrittenFromTheTree() throws Exception {
-    // two Records keys: the parser keeps the last one, the scan must not guess
+  void whenTheRecordsCannotBeLocatedTheRawIsWrittenFromTheTree() throws Exception {
+    // two Records keys: the parser keeps the last one, the locator must not guess
     String twice =
         "{\"Records\":[" + record("ct-b0", "") + "],\"Records\":[" + record("ct-b1", "") + "]}";
-    assertThat(RecordSpans.of(twice.getBytes(StandardCharsets.UTF_8))).isNull();
-    List<Normalization> out =
-        TestInputs.normalizer().normalize(TestInputs.raw(twice.getBytes(StandardCharsets.UTF_8)));
+    assertThatThrownBy(() -> RecordsArray.locate(utf8(twice)))
+        .hasMessage("it has more than one Records field");
+    List<Normalization> out = TestInputs.normalizer().normalize(TestInputs.raw(utf8(twice)));
     AuditEvent e = ((Normalization.Normalized) out.get(0)).event();
     assertThat(e.getEventId()).isEqualTo("ct-b1");
     assertThat(Json.mapper().readTree(e.getRaw()).path("eventID").asText()).isEqualTo("ct-b1");
+  }
 
-    assertThat(RecordSpans.of("{\"records\":[]}".getBytes(StandardCharsets.UTF_8))).isNull();
-    assertThat(RecordSpans.of("[1,2]".getBytes(StandardCharsets.UTF_8))).isNull();
-    assertThat(RecordSpans.of("{\"Records\":[{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isNull();
-    assertThat(RecordSpans.of("{\"Records\":[]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
-    assertThat(
-            RecordSpans.of(
-                "{\"x\":{\"Records\":[1]},\"Records\":[ 7 , {} ]}"
-                    .getBytes(StandardCharsets.UTF_8)))
-        .containsExactly(33, 34, 37, 39);
+  @Test
+  void locatesOnlyTheTopLevelRecordsAndSaysWhyOtherwise() throws Exception {
+    assertThat(RecordsArray.locate(utf8("{\"Records\":[]}"))).isEmpty();
+    assertThat(RecordsArray.locate(utf8("{\"x\":{\"Records\":[1]},\"Records\":[ 7 , {} ]}")))
+        .extracting(span -> span[0] + "-" + span[1])
+        .containsExactly("33-34", "37-39");
+    assertThatThrownBy(() -> RecordsArray.locate(utf8("{\"records\":[]}")))
+        .hasMessageContaining("not a CloudTrail");
+    assertThatThrownBy(() -> RecordsArray.locate(utf8("[1,2]")))
+        .hasMessage("it is not a JSON object");
+    assertThatThrownBy(() -> RecordsArray.locate(utf8("{\"Records\":[{\"a\":1}")))
+        .hasMessageStartingWith("not valid JSON");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
