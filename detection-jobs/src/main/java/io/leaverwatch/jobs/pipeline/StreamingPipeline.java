@@ -47,10 +47,6 @@ public final class StreamingPipeline {
       String rulesDir,
       Map<String, String> envVars) {
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    // a barrier that waits for alignment behind a busy channel holds back every record after it:
-    // past 200 ms the checkpoint goes unaligned (still exactly-once) instead of stalling findings
-    env.getCheckpointConfig().enableUnalignedCheckpoints();
-    env.getCheckpointConfig().setAlignedCheckpointTimeout(java.time.Duration.ofMillis(200));
     // records wait at most 20 ms in a network buffer before it is sent (default 100 ms): two
     // shuffles lie between an event and its finding
     env.setBufferTimeout(20);
