@@ -29,6 +29,7 @@ public final class DetectionJob {
    * leaverwatch-job.jar --config leaverwatch.yaml}): Kafka in, Kafka and Elasticsearch out.
    */
   public static void main(String[] args) throws Exception {
+    io.leaverwatch.core.avro.AvroFastReader.enable();
     java.nio.file.Path config = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
