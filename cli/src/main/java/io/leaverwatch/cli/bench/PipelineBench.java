@@ -222,7 +222,7 @@ final class PipelineBench implements AutoCloseable {
     String eventsTopic = env.get(PipelineConfig.envName("topics.events"));
     String dlqTopic = env.get(PipelineConfig.envName("topics.dlq"));
     JobClient job = startJob(env, "bench " + tag);
-    try (Admin admin = kafka.admin()) {
+    try {
       long t0 = awaitRunning(job);
       long count = 0;
       long lastChange = t0;
@@ -230,7 +230,7 @@ final class PipelineBench implements AutoCloseable {
       while (count < events) {
         pause(Duration.ofMillis(100));
         long now = System.nanoTime();
-        long c = endOffsets(admin, eventsTopic, 2) + endOffsets(admin, dlqTopic, 1);
+        long c = endOffsets(eventsTopic, 2) + endOffsets(dlqTopic, 1);
         if (c != count) {
           count = c;
           lastChange = now;
@@ -351,7 +351,7 @@ final class PipelineBench implements AutoCloseable {
    * admin client's listOffsets allocated tens of MB per call here, enough to make the garbage
    * collector of the measured JVM a bench artefact. Called from the bench's main thread only.
    */
-  private long endOffsets(Admin unused, String topic, int partitions) {
+  private long endOffsets(String topic, int partitions) {
     if (offsets == null) {
       Properties p = consumerProps("unused");
       p.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -404,13 +404,12 @@ final class PipelineBench implements AutoCloseable {
     ExecutorService threads = Executors.newFixedThreadPool(2);
     Map<String, Marker> pending = new ConcurrentHashMap<>();
     Map<String, Long> latencies = new ConcurrentHashMap<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
-        Admin admin = kafka.admin()) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
       awaitRunning(job);
       Future<?> feeder = threads.submit(() -> feed(producer, rate, stop, sent));
       // warm up: the job has read the people topics and normalises the background
       long warm = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (endOffsets(admin, eventsTopic, 2) < Math.min(rate.get() * 5L, 50_000)
+      while (endOffsets(eventsTopic, 2) < Math.min(rate.get() * 5L, 50_000)
           && System.nanoTime() < warm) {
         pause(Duration.ofMillis(200));
         if (feeder.isDone()) {
@@ -418,7 +417,7 @@ final class PipelineBench implements AutoCloseable {
         }
       }
       pause(Duration.ofSeconds(5));
-      sustainableRate(admin, eventsTopic, rate, sent, feeder);
+      sustainableRate(eventsTopic, rate, sent, feeder);
       progress.line(
           "latency: background at %,d events/s; appending %d markers", rate.get(), markerCount);
 
@@ -564,14 +563,13 @@ final class PipelineBench implements AutoCloseable {
    * sustains on one-event Okta and GitHub records is lower.)
    */
   private void sustainableRate(
-      Admin admin,
       String eventsTopic,
       java.util.concurrent.atomic.AtomicInteger rate,
       AtomicLong sent,
       Future<?> feeder)
       throws Exception {
     for (int step = 0; step < 4; step++) {
-      long done0 = endOffsets(admin, eventsTopic, 2);
+      long done0 = endOffsets(eventsTopic, 2);
       long sent0 = sent.get();
       long t0 = System.nanoTime();
       pause(Duration.ofSeconds(10));
@@ -579,9 +577,9 @@ final class PipelineBench implements AutoCloseable {
         feeder.get();
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      double done = (endOffsets(admin, eventsTopic, 2) - done0) / secs;
+      double done = (endOffsets(eventsTopic, 2) - done0) / secs;
       double fed = (sent.get() - sent0) / secs;
-      long backlog = sent.get() - endOffsets(admin, eventsTopic, 2);
+      long backlog = sent.get() - endOffsets(eventsTopic, 2);
       if (done >= fed * 0.97 && backlog < rate.get()) {
         progress.line(
             "latency: the job keeps up with %,.0f events/s (backlog %,d events)", fed, backlog);
@@ -594,7 +592,7 @@ final class PipelineBench implements AutoCloseable {
           fed, done, backlog, lower);
       rate.set(lower);
       long drain = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (sent.get() - endOffsets(admin, eventsTopic, 2) > lower && System.nanoTime() < drain) {
+      while (sent.get() - endOffsets(eventsTopic, 2) > lower && System.nanoTime() < drain) {
         pause(Duration.ofMillis(500));
       }
     }
