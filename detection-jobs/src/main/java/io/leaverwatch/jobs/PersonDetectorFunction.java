@@ -77,7 +77,7 @@ public final class PersonDetectorFunction
         result = new DetectorOutput();
     }
     state.update(s);
-    emit(result, ctx, out);
+    emit(s, result, ctx, out);
   }
 
   @Override
@@ -87,7 +87,7 @@ public final class PersonDetectorFunction
       return;
     }
     DetectorOutput result = detector.onTimer(s, timestamp);
-    emit(result, ctx, out);
+    emit(s, result, ctx, out);
     if (detector.isDone(s, timestamp)) {
       // offboarding final and horizon passed: nothing more can come of this person
       state.clear();
@@ -96,12 +96,20 @@ public final class PersonDetectorFunction
     }
   }
 
-  private void emit(DetectorOutput result, Context ctx, Collector<Finding> out) {
+  private void emit(PersonState s, DetectorOutput result, Context ctx, Collector<Finding> out) {
     result.findings.forEach(out::collect);
     result.steps.forEach(st -> ctx.output(STEP_STATUSES, st));
     if (config.streaming()) {
       long watermark = ctx.timerService().currentWatermark();
       for (long t : result.timers) {
+        if (t > watermark && t == s.lastTimer) {
+          // registered already and not yet fired (it fires once the watermark reaches it): most
+          // events of a day ask for the same deadline, and re-registering costs a hash lookup
+          continue;
+        }
+        if (t > watermark) {
+          s.lastTimer = t;
+        }
         // a deadline already passed (a late departure) is judged at the next watermark
         ctx.timerService().registerEventTimeTimer(Math.max(t, watermark + 1));
       }

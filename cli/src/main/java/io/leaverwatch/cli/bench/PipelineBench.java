@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leaverwatch.core.avro.AvroMessages;
+import io.leaverwatch.core.normalize.ActionClassifier;
+import io.leaverwatch.core.normalize.EventNormalizer;
 import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
@@ -134,7 +136,30 @@ final class PipelineBench implements AutoCloseable {
    * first partition assignment to the last record decoded.
    */
   double ceiling(long rawRecords, long events) throws Exception {
-    String group = "bench-ceiling-" + run;
+    return plainConsumers("ceiling", rawRecords, events, null);
+  }
+
+  /**
+   * The same two consumers, each also parsing and normalising every record with the job's own
+   * {@link EventNormalizer} (its first step, which the design puts in the job): no design that
+   * normalises in the job can go faster than this on the same cores.
+   */
+  double normaliseCeiling(long rawRecords, long events) throws Exception {
+    return plainConsumers(
+        "normalise ceiling",
+        rawRecords,
+        events,
+        () -> new EventNormalizer(ActionClassifier.load(rulesDir)));
+  }
+
+  private double plainConsumers(
+      String label,
+      long rawRecords,
+      long events,
+      java.util.function.Supplier<EventNormalizer> normalizers)
+      throws Exception {
+    String group = "bench-" + label.replace(' ', '-') + "-" + run;
+    AtomicLong normalisedEvents = new AtomicLong();
     AtomicLong consumed = new AtomicLong();
     AtomicLong firstAssigned = new AtomicLong();
     AtomicLong finished = new AtomicLong();
@@ -164,19 +189,25 @@ final class PipelineBench implements AutoCloseable {
                             }
                           }
                         });
+                    EventNormalizer normalizer = normalizers == null ? null : normalizers.get();
                     long bytes = 0;
+                    long out = 0;
                     while (consumed.get() < rawRecords && System.nanoTime() < deadline) {
                       ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
                       for (ConsumerRecord<byte[], byte[]> r : records) {
                         RawAuditRecord decoded =
                             RawAuditRecord.getDecoder().decode(ByteBuffer.wrap(r.value()));
                         bytes += decoded.getPayload().remaining();
+                        if (normalizer != null) {
+                          out += normalizer.normalize(decoded).size();
+                        }
                       }
                       if (consumed.addAndGet(records.count()) >= rawRecords) {
                         finished.compareAndSet(0, System.nanoTime());
                       }
                     }
                     payloadBytes.addAndGet(bytes);
+                    normalisedEvents.addAndGet(out);
                   }
                   return null;
                 }));
@@ -189,12 +220,18 @@ final class PipelineBench implements AutoCloseable {
     }
     if (finished.get() == 0) {
       throw new IllegalStateException(
-          "ceiling: only " + consumed.get() + " of " + rawRecords + " records read in 10 min");
+          label + ": only " + consumed.get() + " of " + rawRecords + " records read in 10 min");
     }
     double secs = (finished.get() - firstAssigned.get()) / 1e9;
     progress.line(
-        "ceiling: %,d records (%,d MB of payload) decoded in %.2f s",
-        rawRecords, payloadBytes.get() >> 20, secs);
+        "%s: %,d records (%,d MB of payload) decoded%s in %.2f s",
+        label,
+        rawRecords,
+        payloadBytes.get() >> 20,
+        normalizers == null
+            ? ""
+            : String.format(" and normalised (%,d results)", normalisedEvents.get()),
+        secs);
     return events / secs;
   }
 

@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code leaverwatch bench pipeline}: one run on one machine, against the embedded Kafka broker and
- * Elasticsearch node, of (1) the ceiling (two plain consumers decoding the Avro records), (2) the
- * detection job to the findings topic, (3) the same with the Elasticsearch sink and (4) the latency
- * from Kafka append time to a finding searchable in Elasticsearch at a fixed input rate.
+ * Elasticsearch node, of (1) the ceiling (two plain consumers decoding the Avro records, then the
+ * same also normalising them), (2) the detection job to the findings topic, (3) the same with the
+ * Elasticsearch sink and (4) the latency from Kafka append time to a finding searchable in
+ * Elasticsearch at a fixed input rate.
  */
 @Command(
     name = "pipeline",
@@ -38,11 +39,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Measures the streaming pipeline on the embedded Kafka broker and Elasticsearch node and"
           + " writes bench-results.json (ceiling_eps, job_eps, job_es_eps, ratio_job, ratio_job_es,"
-          + " latency_p50_ms, latency_p99_ms, input_rate_eps, events, machine).",
+          + " latency_p50_ms, latency_p99_ms, input_rate_eps, events, machine, and"
+          + " normalise_ceiling_eps, ratio_normalise_ceiling).",
       "Throughput: events/s = events / (time from the job reporting RUNNING until every event"
           + " is normalised, i.e. written to the job's audit.events topic or dead-lettered)."
           + " Ceiling: the same events over the time two consumers of one group need to decode"
-          + " every Avro RawAuditRecord, from their partition assignment.",
+          + " every Avro RawAuditRecord, from their partition assignment. Normalise ceiling: the"
+          + " same two consumers also parsing and normalising every record, the job's first"
+          + " step: the bound of ratio_job for any job that normalises.",
       "Latency: marker events (a departed person's Okta sign-in, each in its own hour) are"
           + " appended among background events at --rate; latency = when the finding is"
           + " searchable (refresh interval included) - the broker's LogAppendTime.",
@@ -193,6 +197,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
       double ceiling = bench.ceiling(rawRecords, total);
       progress.line("ceiling: %,.0f events/s", ceiling);
+      double normaliseCeiling = bench.normaliseCeiling(rawRecords, total);
+      progress.line(
+          "normalise ceiling: %,.0f events/s (%.2f of the ceiling)",
+          normaliseCeiling, ceiling > 0 ? normaliseCeiling / ceiling : 0);
       double job = bench.job("job", false, total);
       progress.line("job (Kafka to findings topic): %,.0f events/s", job);
       double jobEs = bench.job("job-es", true, total);
@@ -209,6 +217,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       BenchResults results =
           new BenchResults(
               ceiling,
+              normaliseCeiling,
               job,
               jobEs,
               latency.p50Ms(),

@@ -23,8 +23,7 @@ public final class ActivityBucket implements Serializable {
   public void add(EventRef r, String raw) {
     if (refs.size() < MAX_REFS) {
       // raw events kept only for the first few: the evidence of the finding
-      long withRaw = refs.stream().filter(x -> x.raw != null).count();
-      r.raw = withRaw < MAX_EVIDENCE ? raw : null;
+      r.raw = raw != null && withRaw() < MAX_EVIDENCE ? raw : null;
       refs.add(r);
     } else {
       overflowCount++;
@@ -32,5 +31,15 @@ public final class ActivityBucket implements Serializable {
       overflowLast = Math.max(overflowLast, r.time);
       overflowAnySuccess |= !r.failed;
     }
+  }
+
+  private int withRaw() {
+    int n = 0;
+    for (EventRef x : refs) {
+      if (x.raw != null) {
+        n++;
+      }
+    }
+    return n;
   }
 }

@@ -112,6 +112,27 @@ public final class EventRef implements Serializable {
     return p.getId() == null ? "unknown" : p.getId();
   }
 
+  /** A field-by-field copy (the strings are shared: they are never changed). */
+  public EventRef copy() {
+    EventRef r = new EventRef();
+    r.eventId = eventId;
+    r.time = time;
+    r.source = source;
+    r.action = action;
+    r.actionClass = actionClass;
+    r.failed = failed;
+    r.reason = reason;
+    r.sourceIp = sourceIp;
+    r.identity = identity;
+    r.role = role;
+    r.actorName = actorName;
+    r.actorApproved = actorApproved;
+    r.selfAction = selfAction;
+    r.accessKeyId = accessKeyId;
+    r.raw = raw;
+    return r;
+  }
+
   public String system() {
     return Systems.ofSource(source);
   }

@@ -155,17 +155,8 @@ public final class PersonDetector implements Serializable {
     }
     DetectorOutput out = new DetectorOutput();
     if ("ACTOR".equals(role)) {
-      String bucketKey = e.getSource().name() + "|" + hourStart(ref.time);
-      ActivityBucket bucket =
-          s.activity.computeIfAbsent(
-              bucketKey,
-              k -> {
-                ActivityBucket nb = new ActivityBucket();
-                nb.source = e.getSource().name();
-                nb.hourStart = hourStart(ref.time);
-                return nb;
-              });
-      EventRef copy = EventRef.of(e, role, identity, approved);
+      ActivityBucket bucket = bucketOf(s, e.getSource(), hourStart(ref.time));
+      EventRef copy = ref.copy();
       // raw events are the bulk of state: keep them only where they can be evidence, activity
       // after a known departure (a departure that arrives late gets ids and counts, not raw)
       boolean evidence =
@@ -686,7 +677,36 @@ public final class PersonDetector implements Serializable {
     return false;
   }
 
+  /**
+   * The person's activity bucket of this source and hour. A person's events mostly come in time
+   * order, so the last bucket of each source is remembered and the sorted map, whose string keys
+   * are slow to compare, is searched only when the hour changes.
+   */
+  private static ActivityBucket bucketOf(PersonState s, Source source, long hour) {
+    ActivityBucket[] last = s.lastBuckets;
+    if (last == null) {
+      last = new ActivityBucket[Source.values().length];
+      s.lastBuckets = last;
+    }
+    ActivityBucket bucket = last[source.ordinal()];
+    if (bucket != null && bucket.hourStart == hour) {
+      return bucket;
+    }
+    bucket =
+        s.activity.computeIfAbsent(
+            source.name() + "|" + hour,
+            k -> {
+              ActivityBucket nb = new ActivityBucket();
+              nb.source = source.name();
+              nb.hourStart = hour;
+              return nb;
+            });
+    last[source.ordinal()] = bucket;
+    return bucket;
+  }
+
   private void prune(PersonState s, long now) {
+    s.lastBuckets = null;
     long horizon = baseline(s).historyHorizon().toMillis();
     long keepFrom = now - horizon;
     if (s.isActiveDeparture()) {

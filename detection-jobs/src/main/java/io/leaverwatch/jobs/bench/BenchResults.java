@@ -9,9 +9,13 @@ import java.util.Map;
 /**
  * The figures of {@code leaverwatch bench pipeline}, in the field names the README and
  * bench-results.json use. Ratios are computed here so they always match the figures they divide.
+ * The issue's fields come first, in its order; {@code normalise_ceiling_eps} and its ratio follow
+ * them: the ceiling of plain consumers that also parse and normalise, which bounds {@code
+ * ratio_job} for any job that normalises (as the design's does).
  */
 public record BenchResults(
     double ceilingEps,
+    double normaliseCeilingEps,
     double jobEps,
     double jobEsEps,
     long latencyP50Ms,
@@ -28,6 +32,11 @@ public record BenchResults(
     return ceilingEps > 0 ? jobEsEps / ceilingEps : 0;
   }
 
+  /** The highest ratio_job a job that parses and normalises each record can reach here. */
+  public double ratioNormaliseCeiling() {
+    return ceilingEps > 0 ? normaliseCeilingEps / ceilingEps : 0;
+  }
+
   public Map<String, Object> fields() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ceiling_eps", Math.round(ceilingEps));
@@ -40,6 +49,8 @@ public record BenchResults(
     m.put("input_rate_eps", Math.round(inputRateEps));
     m.put("events", events);
     m.put("machine", machine);
+    m.put("normalise_ceiling_eps", Math.round(normaliseCeilingEps));
+    m.put("ratio_normalise_ceiling", round3(ratioNormaliseCeiling()));
     return m;
   }
 

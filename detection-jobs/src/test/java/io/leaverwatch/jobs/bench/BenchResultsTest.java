@@ -18,7 +18,8 @@ class BenchResultsTest {
   @Test
   void benchResultsJsonHasExactlyTheDocumentedFieldsWithRatiosOfItsOwnFigures() throws Exception {
     BenchResults r =
-        new BenchResults(40_000, 20_000, 10_000, 350, 1_900, 19_876.4, 300_123, Map.of("nproc", 2));
+        new BenchResults(
+            40_000, 30_000, 20_000, 10_000, 350, 1_900, 19_876.4, 300_123, Map.of("nproc", 2));
     JsonNode json = new ObjectMapper().readTree(r.toJson());
     List<String> names = new ArrayList<>();
     json.fieldNames().forEachRemaining(names::add);
@@ -33,18 +34,22 @@ class BenchResultsTest {
             "latency_p99_ms",
             "input_rate_eps",
             "events",
-            "machine");
+            "machine",
+            "normalise_ceiling_eps",
+            "ratio_normalise_ceiling");
     assertThat(json.get("ratio_job").asDouble()).isEqualTo(0.5);
     assertThat(json.get("ratio_job_es").asDouble()).isEqualTo(0.25);
+    assertThat(json.get("ratio_normalise_ceiling").asDouble()).isEqualTo(0.75);
     assertThat(json.get("input_rate_eps").asLong()).isEqualTo(19_876);
     assertThat(json.get("machine").get("nproc").asInt()).isEqualTo(2);
   }
 
   @Test
   void aZeroCeilingGivesZeroRatiosNotInfinity() {
-    BenchResults r = new BenchResults(0, 10, 10, 1, 1, 1, 1, Map.of());
+    BenchResults r = new BenchResults(0, 10, 10, 10, 1, 1, 1, 1, Map.of());
     assertThat(r.ratioJob()).isZero();
     assertThat(r.ratioJobEs()).isZero();
+    assertThat(r.ratioNormaliseCeiling()).isZero();
   }
 
   @Test
