@@ -14,7 +14,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -43,7 +42,8 @@ public final class KnownIpFunction
   @Override
   public void open(OpenContext ctx) {
     detector = new KnownIpDetector(RuleSetLoader.load(Path.of(config.rulesDir())));
-    stateDescriptor = new ValueStateDescriptor<>("ip", TypeInformation.of(IpState.class));
+    stateDescriptor =
+        new ValueStateDescriptor<>("ip", io.leaverwatch.jobs.state.IpStateSerializer.INSTANCE);
     state = getRuntimeContext().getState(stateDescriptor);
   }
 

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -38,7 +37,9 @@ public final class PersonDetectorFunction
     detector = new PersonDetector(rules, config.streaming());
     state =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("person", TypeInformation.of(PersonState.class)));
+            .getState(
+                new ValueStateDescriptor<>(
+                    "person", io.leaverwatch.jobs.state.PersonStateSerializer.INSTANCE));
   }
 
   @Override

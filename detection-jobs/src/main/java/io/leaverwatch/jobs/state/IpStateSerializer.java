@@ -1,0 +1,118 @@
+package io.leaverwatch.jobs.state;
+
+import io.leaverwatch.core.detect.IpState;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * The known-IP detector's state, field by field, for the reasons given on {@link
+ * PersonStateSerializer}.
+ */
+public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
+  public static final IpStateSerializer INSTANCE = new IpStateSerializer();
+
+  private static final int FORMAT = 1;
+
+  @Override
+  public boolean isImmutableType() {
+    return false;
+  }
+
+  @Override
+  public IpState createInstance() {
+    return new IpState();
+  }
+
+  @Override
+  public IpState copy(IpState from) {
+    IpState c = new IpState();
+    for (Map.Entry<String, TreeMap<Long, Long>> e : from.daysByPerson.entrySet()) {
+      c.daysByPerson.put(e.getKey(), new TreeMap<>(e.getValue()));
+    }
+    c.recent = StateCodec.copyRefs(from.recent);
+    c.shared = from.shared;
+    c.latest = from.latest;
+    return c;
+  }
+
+  @Override
+  public IpState copy(IpState from, IpState reuse) {
+    return copy(from);
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  @Override
+  public void serialize(IpState s, DataOutputView out) throws IOException {
+    out.writeByte(FORMAT);
+    out.writeInt(s.daysByPerson.size());
+    for (Map.Entry<String, TreeMap<Long, Long>> e : s.daysByPerson.entrySet()) {
+      StringValue.writeString(e.getKey(), out);
+      out.writeInt(e.getValue().size());
+      for (Map.Entry<Long, Long> d : e.getValue().entrySet()) {
+        out.writeLong(d.getKey());
+        out.writeLong(d.getValue());
+      }
+    }
+    StateCodec.writeRefs(s.recent, out);
+    out.writeBoolean(s.shared);
+    out.writeLong(s.latest);
+  }
+
+  @Override
+  public IpState deserialize(DataInputView in) throws IOException {
+    int format = in.readByte();
+    if (format != FORMAT) {
+      throw new IOException(
+          "IP state written in format " + format + ", this version reads format " + FORMAT);
+    }
+    IpState s = new IpState();
+    int people = in.readInt();
+    for (int i = 0; i < people; i++) {
+      String person = StringValue.readString(in);
+      int days = in.readInt();
+      TreeMap<Long, Long> byDay = new TreeMap<>();
+      for (int j = 0; j < days; j++) {
+        long day = in.readLong();
+        byDay.put(day, in.readLong());
+      }
+      s.daysByPerson.put(person, byDay);
+    }
+    s.recent = StateCodec.readRefs(in);
+    s.shared = in.readBoolean();
+    s.latest = in.readLong();
+    return s;
+  }
+
+  @Override
+  public IpState deserialize(IpState reuse, DataInputView in) throws IOException {
+    return deserialize(in);
+  }
+
+  @Override
+  public void copy(DataInputView in, DataOutputView out) throws IOException {
+    serialize(deserialize(in), out);
+  }
+
+  @Override
+  public TypeSerializerSnapshot<IpState> snapshotConfiguration() {
+    return new Snapshot();
+  }
+
+  /** Restores this serializer from a checkpoint; public with no arguments, as Flink requires. */
+  public static final class Snapshot extends SimpleTypeSerializerSnapshot<IpState> {
+    public Snapshot() {
+      super(() -> INSTANCE);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.leaverwatch.jobs.state;
+
+import io.leaverwatch.core.detect.ActivityBucket;
+import io.leaverwatch.core.detect.EventRef;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * Field-by-field writing, reading and copying of the detectors' state parts. Strings are shared by
+ * copies (they are immutable); everything mutable is copied. Null strings are written as Flink's
+ * {@link StringValue} writes them.
+ */
+final class StateCodec {
+  private StateCodec() {}
+
+  static void writeRef(EventRef r, DataOutputView out) throws IOException {
+    StringValue.writeString(r.eventId, out);
+    out.writeLong(r.time);
+    StringValue.writeString(r.source, out);
+    StringValue.writeString(r.action, out);
+    StringValue.writeString(r.actionClass, out);
+    int flags = (r.failed ? 1 : 0) | (r.actorApproved ? 2 : 0) | (r.selfAction ? 4 : 0);
+    out.writeByte(flags);
+    StringValue.writeString(r.reason, out);
+    StringValue.writeString(r.sourceIp, out);
+    StringValue.writeString(r.identity, out);
+    StringValue.writeString(r.role, out);
+    StringValue.writeString(r.actorName, out);
+    StringValue.writeString(r.accessKeyId, out);
+    StringValue.writeString(r.raw, out);
+  }
+
+  static EventRef readRef(DataInputView in) throws IOException {
+    EventRef r = new EventRef();
+    r.eventId = StringValue.readString(in);
+    r.time = in.readLong();
+    r.source = StringValue.readString(in);
+    r.action = StringValue.readString(in);
+    r.actionClass = StringValue.readString(in);
+    int flags = in.readByte();
+    r.failed = (flags & 1) != 0;
+    r.actorApproved = (flags & 2) != 0;
+    r.selfAction = (flags & 4) != 0;
+    r.reason = StringValue.readString(in);
+    r.sourceIp = StringValue.readString(in);
+    r.identity = StringValue.readString(in);
+    r.role = StringValue.readString(in);
+    r.actorName = StringValue.readString(in);
+    r.accessKeyId = StringValue.readString(in);
+    r.raw = StringValue.readString(in);
+    return r;
+  }
+
+  static void writeRefs(ArrayList<EventRef> refs, DataOutputView out) throws IOException {
+    out.writeInt(refs.size());
+    for (EventRef r : refs) {
+      writeRef(r, out);
+    }
+  }
+
+  static ArrayList<EventRef> readRefs(DataInputView in) throws IOException {
+    int n = in.readInt();
+    ArrayList<EventRef> refs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      refs.add(readRef(in));
+    }
+    return refs;
+  }
+
+  static ArrayList<EventRef> copyRefs(ArrayList<EventRef> refs) {
+    ArrayList<EventRef> copy = new ArrayList<>(refs.size());
+    for (EventRef r : refs) {
+      copy.add(r.copy());
+    }
+    return copy;
+  }
+
+  static void writeBucket(ActivityBucket b, DataOutputView out) throws IOException {
+    StringValue.writeString(b.source, out);
+    out.writeLong(b.hourStart);
+    writeRefs(b.refs, out);
+    out.writeLong(b.overflowCount);
+    out.writeLong(b.overflowFirst);
+    out.writeLong(b.overflowLast);
+    out.writeBoolean(b.overflowAnySuccess);
+  }
+
+  static ActivityBucket readBucket(DataInputView in) throws IOException {
+    ActivityBucket b = new ActivityBucket();
+    b.source = StringValue.readString(in);
+    b.hourStart = in.readLong();
+    b.refs = readRefs(in);
+    b.overflowCount = in.readLong();
+    b.overflowFirst = in.readLong();
+    b.overflowLast = in.readLong();
+    b.overflowAnySuccess = in.readBoolean();
+    return b;
+  }
+
+  static ActivityBucket copyBucket(ActivityBucket b) {
+    ActivityBucket c = new ActivityBucket();
+    c.source = b.source;
+    c.hourStart = b.hourStart;
+    c.refs = copyRefs(b.refs);
+    c.overflowCount = b.overflowCount;
+    c.overflowFirst = b.overflowFirst;
+    c.overflowLast = b.overflowLast;
+    c.overflowAnySuccess = b.overflowAnySuccess;
+    return c;
+  }
+
+  static void writeStringMap(TreeMap<String, String> m, DataOutputView out) throws IOException {
+    out.writeInt(m.size());
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      StringValue.writeString(e.getKey(), out);
+      StringValue.writeString(e.getValue(), out);
+    }
+  }
+
+  static TreeMap<String, String> readStringMap(DataInputView in) throws IOException {
+    int n = in.readInt();
+    TreeMap<String, String> m = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      m.put(StringValue.readString(in), StringValue.readString(in));
+    }
+    return m;
+  }
+
+  static void writeLongMap(TreeMap<String, Long> m, DataOutputView out) throws IOException {
+    out.writeInt(m.size());
+    for (Map.Entry<String, Long> e : m.entrySet()) {
+      StringValue.writeString(e.getKey(), out);
+      out.writeLong(e.getValue());
+    }
+  }
+
+  static TreeMap<String, Long> readLongMap(DataInputView in) throws IOException {
+    int n = in.readInt();
+    TreeMap<String, Long> m = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      m.put(StringValue.readString(in), in.readLong());
+    }
+    return m;
+  }
+
+  static void writeNullableLong(Long v, DataOutputView out) throws IOException {
+    out.writeBoolean(v != null);
+    if (v != null) {
+      out.writeLong(v);
+    }
+  }
+
+  static Long readNullableLong(DataInputView in) throws IOException {
+    return in.readBoolean() ? in.readLong() : null;
+  }
+}

@@ -1,0 +1,198 @@
+package io.leaverwatch.jobs.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leaverwatch.core.detect.ActivityBucket;
+import io.leaverwatch.core.detect.EventRef;
+import io.leaverwatch.core.detect.IpState;
+import io.leaverwatch.core.detect.PersonState;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class PersonStateSerializerTest {
+
+  @Test
+  void aFullPersonStateSurvivesACheckpointRoundTripFieldForField() throws IOException {
+    PersonState s = person();
+    PersonState back = roundTrip(PersonStateSerializer.INSTANCE, s);
+    assertThat(back).usingRecursiveComparison().ignoringFields("lastBuckets").isEqualTo(s);
+    assertThat(back.activity.firstKey()).isEqualTo("GITHUB|3600000");
+  }
+
+  @Test
+  void anEmptyStateWithNullsRoundTrips() throws IOException {
+    PersonState s = new PersonState();
+    PersonState back = roundTrip(PersonStateSerializer.INSTANCE, s);
+    assertThat(back).usingRecursiveComparison().isEqualTo(s);
+    assertThat(back.departedAt).isNull();
+  }
+
+  @Test
+  void aCopyTakenDuringASnapshotSharesNothingMutable() {
+    PersonState s = person();
+    PersonState copy = PersonStateSerializer.INSTANCE.copy(s);
+    copy.activity.get("OKTA|7200000").refs.get(0).raw = "changed";
+    copy.activity.get("OKTA|7200000").overflowCount = 99;
+    copy.notable.clear();
+    copy.grants.put("okta|new", 1L);
+    copy.identities.clear();
+    assertThat(s.activity.get("OKTA|7200000").refs.get(0).raw).isEqualTo("{\"raw\":1}");
+    assertThat(s.activity.get("OKTA|7200000").overflowCount).isEqualTo(3);
+    assertThat(s.notable).hasSize(1);
+    assertThat(s.grants).doesNotContainKey("okta|new");
+    assertThat(s.identities).isNotEmpty();
+  }
+
+  @Test
+  void ipStateRoundTripsAndCopiesDeeply() throws IOException {
+    IpState s = new IpState();
+    TreeMap<Long, Long> days = new TreeMap<>();
+    days.put(86_400_000L, 86_400_123L);
+    s.daysByPerson.put("p-1", days);
+    s.recent.add(ref("e-9", null));
+    s.shared = true;
+    s.latest = 42;
+    IpState back = roundTrip(IpStateSerializer.INSTANCE, s);
+    assertThat(back).usingRecursiveComparison().isEqualTo(s);
+    IpState copy = IpStateSerializer.INSTANCE.copy(s);
+    copy.daysByPerson.get("p-1").put(1L, 1L);
+    assertThat(s.daysByPerson.get("p-1")).hasSize(1);
+  }
+
+  @Test
+  void aRecordOfAnotherFormatIsRefusedWithTheFormatNamed() {
+    DataInputDeserializer in = new DataInputDeserializer(new byte[] {9, 0, 0, 0});
+    assertThatThrownBy(() -> PersonStateSerializer.INSTANCE.deserialize(in))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("format 9");
+  }
+
+  /**
+   * The serializers name every field; a field added to a state class without being added to its
+   * serializer would be lost at the first restore. This lists them, so that adding one fails here.
+   */
+  @Test
+  void theSerializersKnowEveryFieldOfTheStateClasses() {
+    assertThat(stateFields(PersonState.class))
+        .containsExactlyInAnyOrder(
+            "personId",
+            "email",
+            "role",
+            "noticeAt",
+            "departedAt",
+            "status",
+            "identities",
+            "activity",
+            "notable",
+            "accessKeys",
+            "grants",
+            "latestEventTime",
+            "deadlinesJudgedUntil");
+    assertThat(stateFields(ActivityBucket.class))
+        .containsExactlyInAnyOrder(
+            "source",
+            "hourStart",
+            "refs",
+            "overflowCount",
+            "overflowFirst",
+            "overflowLast",
+            "overflowAnySuccess");
+    assertThat(stateFields(EventRef.class))
+        .containsExactlyInAnyOrder(
+            "eventId",
+            "time",
+            "source",
+            "action",
+            "actionClass",
+            "failed",
+            "reason",
+            "sourceIp",
+            "identity",
+            "role",
+            "actorName",
+            "actorApproved",
+            "selfAction",
+            "accessKeyId",
+            "raw");
+    assertThat(stateFields(IpState.class))
+        .containsExactlyInAnyOrder("daysByPerson", "recent", "shared", "latest");
+  }
+
+  private static List<String> stateFields(Class<?> c) {
+    return Arrays.stream(c.getDeclaredFields())
+        .filter(
+            f -> !Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers()))
+        .map(Field::getName)
+        .toList();
+  }
+
+  private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(value, out);
+    DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+    T back = serializer.deserialize(in);
+    assertThat(in.available()).as("bytes left after reading").isZero();
+    return back;
+  }
+
+  private static PersonState person() {
+    PersonState s = new PersonState();
+    s.personId = "p-1";
+    s.email = "ada@example.com";
+    s.role = "engineer";
+    s.noticeAt = 1_000L;
+    s.departedAt = 2_000L;
+    s.status = "CONFIRMED";
+    s.identities.put("email:ada@example.com", null);
+    s.identities.put("github:ada", "github");
+    ActivityBucket okta = new ActivityBucket();
+    okta.source = "OKTA";
+    okta.hourStart = 7_200_000L;
+    okta.refs.add(ref("e-1", "{\"raw\":1}"));
+    okta.refs.add(ref("e-2", null));
+    okta.overflowCount = 3;
+    okta.overflowFirst = 7_200_001L;
+    okta.overflowLast = 7_200_999L;
+    okta.overflowAnySuccess = true;
+    s.activity.put("OKTA|7200000", okta);
+    ActivityBucket gh = new ActivityBucket();
+    gh.source = "GITHUB";
+    gh.hourStart = 3_600_000L;
+    s.activity.put("GITHUB|3600000", gh);
+    s.notable.add(ref("e-3", "{\"raw\":3}"));
+    s.accessKeys.put("AKIAEXAMPLE", 5L);
+    s.grants.put("okta|user", 6L);
+    s.latestEventTime = 7_200_999L;
+    s.deadlinesJudgedUntil = 3_000L;
+    return s;
+  }
+
+  private static EventRef ref(String id, String raw) {
+    EventRef r = new EventRef();
+    r.eventId = id;
+    r.time = 7_200_500L;
+    r.source = "OKTA";
+    r.action = "user.session.start";
+    r.actionClass = "SIGN_IN";
+    r.failed = true;
+    r.reason = "INVALID_CREDENTIALS";
+    r.sourceIp = "198.51.100.7";
+    r.identity = "ada@example.com";
+    r.role = "ACTOR";
+    r.actorName = "ada@example.com";
+    r.actorApproved = false;
+    r.selfAction = true;
+    r.accessKeyId = null;
+    r.raw = raw;
+    return r;
+  }
+}
