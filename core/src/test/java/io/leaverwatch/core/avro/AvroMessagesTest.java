@@ -27,4 +27,24 @@ class AvroMessagesTest {
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
     assertThat(Departure.getDecoder().decode(ByteBuffer.wrap(bytes))).isEqualTo(d);
   }
+
+  @Test
+  void theReusableWriterWritesTheSameBytesRecordAfterRecordWhateverTheirSize() throws Exception {
+    AvroMessages.Writer<Departure> writer = new AvroMessages.Writer<>(Departure.class);
+    for (int size : new int[] {10, 5_000, 2_000_000, 3}) {
+      Departure d =
+          Departure.newBuilder()
+              .setPersonId("p" + size)
+              .setEmail("a".repeat(size) + "@corp.example.com")
+              .setRole("sre")
+              .setDepartedAt(Instant.parse("2026-10-01T12:00:00Z"))
+              .setStatus(DepartureStatus.DEPARTED)
+              .build();
+
+      byte[] bytes = writer.encode(d);
+
+      assertThat(bytes).as("size %d", size).isEqualTo(AvroMessages.encode(d));
+      assertThat(Departure.getDecoder().decode(ByteBuffer.wrap(bytes))).isEqualTo(d);
+    }
+  }
 }

@@ -1,6 +1,5 @@
 package io.leaverwatch.jobs.pipeline;
 
-import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.jobs.DetectionConfig;
 import io.leaverwatch.jobs.DetectionJob;
 import io.leaverwatch.jobs.DetectionOutputs;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -31,7 +29,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The production wiring: Kafka topics in, the detection topology, then findings to Kafka
@@ -110,14 +107,11 @@ public final class StreamingPipeline {
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setKafkaProducerConfig(producerProps(cfg))
                 .setRecordSerializer(
-                    (KafkaRecordSerializationSchema<Finding>)
-                        (f, ctx, ts) ->
-                            new ProducerRecord<>(
-                                cfg.topic("findings"),
-                                null,
-                                ts,
-                                f.getFindingId().getBytes(StandardCharsets.UTF_8),
-                                AvroMessages.encode(f)))
+                    new AvroRecordSerializer<>(
+                        Finding.class,
+                        cfg.topic("findings"),
+                        f -> f.getFindingId().getBytes(StandardCharsets.UTF_8),
+                        true))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(cfg.transactionalIdPrefix())
                 .build())
@@ -134,9 +128,8 @@ public final class StreamingPipeline {
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setKafkaProducerConfig(producerProps(cfg))
                 .setRecordSerializer(
-                    (KafkaRecordSerializationSchema<DeadLetter>)
-                        (d, ctx, ts) ->
-                            new ProducerRecord<>(cfg.topic("dlq"), null, AvroMessages.encode(d)))
+                    new AvroRecordSerializer<>(
+                        DeadLetter.class, cfg.topic("dlq"), d -> null, false))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build())
         .uid("kafka-dlq")
@@ -149,12 +142,11 @@ public final class StreamingPipeline {
                   .setBootstrapServers(cfg.bootstrapServers())
                   .setKafkaProducerConfig(producerProps(cfg))
                   .setRecordSerializer(
-                      (KafkaRecordSerializationSchema<AuditEvent>)
-                          (e, ctx, ts) ->
-                              new ProducerRecord<>(
-                                  cfg.topic("events"),
-                                  e.getEventId().getBytes(StandardCharsets.UTF_8),
-                                  AvroMessages.encode(e)))
+                      new AvroRecordSerializer<>(
+                          AuditEvent.class,
+                          cfg.topic("events"),
+                          e -> e.getEventId().getBytes(StandardCharsets.UTF_8),
+                          false))
                   .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                   .build())
           .uid("kafka-events")
