@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs;
 
+import io.leaverwatch.jobs.serde.PersonSignalTypeInfo;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.Finding;
@@ -8,6 +9,7 @@ import io.leaverwatch.schema.SignalKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -49,7 +51,8 @@ public final class DetectionJob {
 
   public static DetectionOutputs buildTopology(
       StreamExecutionEnvironment env, DetectionSources sources, DetectionConfig config) {
-    AvroTypeInfo<PersonSignal> signalType = new AvroTypeInfo<>(PersonSignal.class);
+    // signals cross two shuffles, every event among them: written field by field, not by Avro
+    TypeInformation<PersonSignal> signalType = new PersonSignalTypeInfo();
     // no operator mutates or keeps its input (state holds EventRefs, sinks serialise at once), so
     // chained operators may hand records on without a deep copy
     org.apache.flink.configuration.Configuration reuse =
@@ -162,7 +165,7 @@ public final class DetectionJob {
   private static DataStream<PersonSignal> union(
       DataStream<PersonSignal> inputs,
       DetectionSources sources,
-      AvroTypeInfo<PersonSignal> signalType) {
+      TypeInformation<PersonSignal> signalType) {
     if (sources.departures() != null) {
       inputs =
           inputs.union(
