@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
       "Throughput: events/s = events / (time from the job reporting RUNNING until every event"
           + " is normalised, i.e. written to the job's audit.events topic or dead-lettered)."
           + " Ceiling: the same events over the time two consumers of one group need to decode"
-          + " every Avro RawAuditRecord, from their partition assignment. Normalise ceiling: the"
+          + " every Avro RawAuditRecord, from their partition assignment (median of three runs). Normalise ceiling: the"
           + " same two consumers also parsing and normalising every record, the job's first"
           + " step: the bound of ratio_job for any job that normalises.",
       "Latency: marker events (a departed person's Okta sign-in, each in its own hour) are"
