@@ -101,11 +101,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "1",
+      defaultValue = "2",
       paramLabel = "N",
       description =
           "Untimed runs of the job (with Elasticsearch) over the same events before anything is"
-              + " measured, so that the JIT has compiled the hot code (default: ${DEFAULT-VALUE};"
+              + " measured, so that the JIT has compiled the hot code: a production job runs for"
+              + " days, and one run still left the compiler busy (default: ${DEFAULT-VALUE};"
               + " 0 measures a cold JVM).")
   int warmup;
 
