@@ -694,7 +694,7 @@ public final class PersonDetector implements Serializable {
     }
     bucket =
         s.activity.computeIfAbsent(
-            source.name() + "|" + hour,
+            PersonState.bucketKey(source, hour),
             k -> {
               ActivityBucket nb = new ActivityBucket();
               nb.source = source.name();
@@ -713,7 +713,7 @@ public final class PersonDetector implements Serializable {
       // a departure keeps its own window: the 30 days before it, and everything after
       keepFrom = Math.min(keepFrom, s.departedAt - 30 * 24 * HOUR);
     }
-    Iterator<Map.Entry<String, ActivityBucket>> it = s.activity.entrySet().iterator();
+    Iterator<Map.Entry<Long, ActivityBucket>> it = s.activity.entrySet().iterator();
     while (it.hasNext()) {
       if (it.next().getValue().hourStart + HOUR <= keepFrom) {
         it.remove();

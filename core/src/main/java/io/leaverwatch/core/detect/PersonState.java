@@ -1,7 +1,9 @@
 package io.leaverwatch.core.detect;
 
+import io.leaverwatch.schema.Source;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.TreeMap;
 
 /**
@@ -22,8 +24,12 @@ public final class PersonState implements Serializable {
   /** identity key → system ("okta", "github", "aws", or null for email-like keys) */
   public TreeMap<String, String> identities = new TreeMap<>();
 
-  /** "SOURCE|hourStart" → activity as actor */
-  public TreeMap<String, ActivityBucket> activity = new TreeMap<>();
+  /**
+   * Activity as actor by {@link #bucketKey source and hour}. A hash map: nearly every event opens a
+   * new hour, and inserting into a sorted map of string keys took a fifth of the resolver's thread;
+   * nothing needs the buckets in order.
+   */
+  public HashMap<Long, ActivityBucket> activity = new HashMap<>();
 
   /** events where the person is target, or their credential and sensitive changes as actor */
   public ArrayList<EventRef> notable = new ArrayList<>();
@@ -47,6 +53,11 @@ public final class PersonState implements Serializable {
 
   /** deadlines up to this instant have been judged (streaming): each is judged once */
   public long deadlinesJudgedUntil = Long.MIN_VALUE;
+
+  /** The key of a source's hour in {@link #activity}: hour number × 8 + source ordinal. */
+  public static long bucketKey(Source source, long hourStart) {
+    return Math.floorDiv(hourStart, 3_600_000L) * 8 + source.ordinal();
+  }
 
   public boolean hasDeparture() {
     return departedAt != null;

@@ -23,7 +23,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * How signals cross the job's two shuffles (parse → resolver, resolver → known-IP detector). Every
@@ -72,9 +71,9 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
   @Override
   public void serialize(PersonSignal s, DataOutputView out) throws IOException {
     writeEnum(s.getKind(), out);
-    StringValue.writeString(s.getPersonId(), out);
-    StringValue.writeString(s.getRole(), out);
-    StringValue.writeString(s.getIdentity(), out);
+    Utf8Strings.write(s.getPersonId(), out);
+    Utf8Strings.write(s.getRole(), out);
+    Utf8Strings.write(s.getIdentity(), out);
     AuditEvent e = s.getEvent();
     out.writeBoolean(e != null);
     if (e != null) {
@@ -89,9 +88,9 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
   @Override
   public PersonSignal deserialize(DataInputView in) throws IOException {
     SignalKind kind = readEnum(KINDS, in);
-    String person = StringValue.readString(in);
-    String role = StringValue.readString(in);
-    String identity = StringValue.readString(in);
+    String person = Utf8Strings.read(in);
+    String role = Utf8Strings.read(in);
+    String identity = Utf8Strings.read(in);
     AuditEvent event = in.readBoolean() ? readEvent(in) : null;
     byte[] departure = readBytes(in);
     byte[] link = readBytes(in);
@@ -134,10 +133,10 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
   // ------------------------------------------------------------------ events
 
   static void writeEvent(AuditEvent e, DataOutputView out) throws IOException {
-    StringValue.writeString(e.getEventId(), out);
+    Utf8Strings.write(e.getEventId(), out);
     writeEnum(e.getSource(), out);
     writeInstant(e.getEventTime(), out);
-    StringValue.writeString(e.getAction(), out);
+    Utf8Strings.write(e.getAction(), out);
     writeEnum(e.getActionClass(), out);
     writePrincipal(e.getActor(), out);
     List<Principal> targets = e.getTargets();
@@ -151,22 +150,22 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
     out.writeBoolean(o != null);
     if (o != null) {
       writeEnum(o.getResult(), out);
-      StringValue.writeString(o.getReason(), out);
+      Utf8Strings.write(o.getReason(), out);
     }
-    StringValue.writeString(e.getSourceIp(), out);
-    StringValue.writeString(e.getUserAgent(), out);
-    StringValue.writeString(e.getResource(), out);
-    StringValue.writeString(e.getAccount(), out);
-    StringValue.writeString(e.getRegion(), out);
-    StringValue.writeString(e.getRaw(), out);
+    Utf8Strings.write(e.getSourceIp(), out);
+    Utf8Strings.write(e.getUserAgent(), out);
+    Utf8Strings.write(e.getResource(), out);
+    Utf8Strings.write(e.getAccount(), out);
+    Utf8Strings.write(e.getRegion(), out);
+    Utf8Strings.write(e.getRaw(), out);
   }
 
   static AuditEvent readEvent(DataInputView in) throws IOException {
     AuditEvent e = new AuditEvent();
-    e.setEventId(StringValue.readString(in));
+    e.setEventId(Utf8Strings.read(in));
     e.setSource(readEnum(SOURCES, in));
     e.setEventTime(readInstant(in));
-    e.setAction(StringValue.readString(in));
+    e.setAction(Utf8Strings.read(in));
     e.setActionClass(readEnum(CLASSES, in));
     e.setActor(readPrincipal(in));
     int n = in.readInt();
@@ -178,14 +177,14 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
       e.setTargets(targets);
     }
     if (in.readBoolean()) {
-      e.setOutcome(new Outcome(readEnum(RESULTS, in), StringValue.readString(in)));
+      e.setOutcome(new Outcome(readEnum(RESULTS, in), Utf8Strings.read(in)));
     }
-    e.setSourceIp(StringValue.readString(in));
-    e.setUserAgent(StringValue.readString(in));
-    e.setResource(StringValue.readString(in));
-    e.setAccount(StringValue.readString(in));
-    e.setRegion(StringValue.readString(in));
-    e.setRaw(StringValue.readString(in));
+    e.setSourceIp(Utf8Strings.read(in));
+    e.setUserAgent(Utf8Strings.read(in));
+    e.setResource(Utf8Strings.read(in));
+    e.setAccount(Utf8Strings.read(in));
+    e.setRegion(Utf8Strings.read(in));
+    e.setRaw(Utf8Strings.read(in));
     return e;
   }
 
@@ -194,15 +193,15 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
     if (p == null) {
       return;
     }
-    StringValue.writeString(p.getSystem(), out);
-    StringValue.writeString(p.getKind(), out);
-    StringValue.writeString(p.getId(), out);
-    StringValue.writeString(p.getLogin(), out);
-    StringValue.writeString(p.getEmail(), out);
-    StringValue.writeString(p.getArn(), out);
-    StringValue.writeString(p.getAccessKeyId(), out);
+    Utf8Strings.write(p.getSystem(), out);
+    Utf8Strings.write(p.getKind(), out);
+    Utf8Strings.write(p.getId(), out);
+    Utf8Strings.write(p.getLogin(), out);
+    Utf8Strings.write(p.getEmail(), out);
+    Utf8Strings.write(p.getArn(), out);
+    Utf8Strings.write(p.getAccessKeyId(), out);
     writeEnum(p.getType(), out);
-    StringValue.writeString(p.getDisplayName(), out);
+    Utf8Strings.write(p.getDisplayName(), out);
   }
 
   private static Principal readPrincipal(DataInputView in) throws IOException {
@@ -210,15 +209,15 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
       return null;
     }
     Principal p = new Principal();
-    p.setSystem(StringValue.readString(in));
-    p.setKind(StringValue.readString(in));
-    p.setId(StringValue.readString(in));
-    p.setLogin(StringValue.readString(in));
-    p.setEmail(StringValue.readString(in));
-    p.setArn(StringValue.readString(in));
-    p.setAccessKeyId(StringValue.readString(in));
+    p.setSystem(Utf8Strings.read(in));
+    p.setKind(Utf8Strings.read(in));
+    p.setId(Utf8Strings.read(in));
+    p.setLogin(Utf8Strings.read(in));
+    p.setEmail(Utf8Strings.read(in));
+    p.setArn(Utf8Strings.read(in));
+    p.setAccessKeyId(Utf8Strings.read(in));
     p.setType(readEnum(TYPES, in));
-    p.setDisplayName(StringValue.readString(in));
+    p.setDisplayName(Utf8Strings.read(in));
     return p;
   }
 

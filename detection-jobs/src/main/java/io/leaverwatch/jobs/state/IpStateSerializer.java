@@ -1,6 +1,7 @@
 package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.IpState;
+import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +10,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * The known-IP detector's state, field by field, for the reasons given on {@link
@@ -18,7 +18,8 @@ import org.apache.flink.types.StringValue;
 public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
   public static final IpStateSerializer INSTANCE = new IpStateSerializer();
 
-  private static final int FORMAT = 1;
+  /** 1: strings as Flink's StringValue; 2: as {@link Utf8Strings}. */
+  private static final int FORMAT = 2;
 
   @Override
   public boolean isImmutableType() {
@@ -57,7 +58,7 @@ public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
     out.writeByte(FORMAT);
     out.writeInt(s.daysByPerson.size());
     for (Map.Entry<String, TreeMap<Long, Long>> e : s.daysByPerson.entrySet()) {
-      StringValue.writeString(e.getKey(), out);
+      Utf8Strings.write(e.getKey(), out);
       out.writeInt(e.getValue().size());
       for (Map.Entry<Long, Long> d : e.getValue().entrySet()) {
         out.writeLong(d.getKey());
@@ -79,7 +80,7 @@ public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
     IpState s = new IpState();
     int people = in.readInt();
     for (int i = 0; i < people; i++) {
-      String person = StringValue.readString(in);
+      String person = Utf8Strings.read(in);
       int days = in.readInt();
       TreeMap<Long, Long> byDay = new TreeMap<>();
       for (int j = 0; j < days; j++) {

@@ -2,7 +2,9 @@ package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.ActivityBucket;
 import io.leaverwatch.core.detect.PersonState;
+import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -10,7 +12,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * The person state's own serializer. Kryo, which Flink falls back to for the state's sorted maps,
@@ -23,7 +24,11 @@ import org.apache.flink.types.StringValue;
 public final class PersonStateSerializer extends TypeSerializerSingleton<PersonState> {
   public static final PersonStateSerializer INSTANCE = new PersonStateSerializer();
 
-  private static final int FORMAT = 1;
+  /**
+   * 1: activity keyed by "SOURCE|hour" strings, strings as Flink's StringValue; 2: activity by
+   * {@link PersonState#bucketKey}, strings as {@link Utf8Strings}.
+   */
+  private static final int FORMAT = 2;
 
   @Override
   public boolean isImmutableType() {
@@ -45,8 +50,8 @@ public final class PersonStateSerializer extends TypeSerializerSingleton<PersonS
     c.departedAt = from.departedAt;
     c.status = from.status;
     c.identities = new TreeMap<>(from.identities);
-    TreeMap<String, ActivityBucket> activity = new TreeMap<>();
-    for (Map.Entry<String, ActivityBucket> e : from.activity.entrySet()) {
+    HashMap<Long, ActivityBucket> activity = new HashMap<>(from.activity.size() * 2);
+    for (Map.Entry<Long, ActivityBucket> e : from.activity.entrySet()) {
       activity.put(e.getKey(), StateCodec.copyBucket(e.getValue()));
     }
     c.activity = activity;
@@ -71,16 +76,16 @@ public final class PersonStateSerializer extends TypeSerializerSingleton<PersonS
   @Override
   public void serialize(PersonState s, DataOutputView out) throws IOException {
     out.writeByte(FORMAT);
-    StringValue.writeString(s.personId, out);
-    StringValue.writeString(s.email, out);
-    StringValue.writeString(s.role, out);
+    Utf8Strings.write(s.personId, out);
+    Utf8Strings.write(s.email, out);
+    Utf8Strings.write(s.role, out);
     StateCodec.writeNullableLong(s.noticeAt, out);
     StateCodec.writeNullableLong(s.departedAt, out);
-    StringValue.writeString(s.status, out);
+    Utf8Strings.write(s.status, out);
     StateCodec.writeStringMap(s.identities, out);
     out.writeInt(s.activity.size());
-    for (Map.Entry<String, ActivityBucket> e : s.activity.entrySet()) {
-      StringValue.writeString(e.getKey(), out);
+    for (Map.Entry<Long, ActivityBucket> e : s.activity.entrySet()) {
+      out.writeLong(e.getKey());
       StateCodec.writeBucket(e.getValue(), out);
     }
     StateCodec.writeRefs(s.notable, out);
@@ -98,16 +103,16 @@ public final class PersonStateSerializer extends TypeSerializerSingleton<PersonS
           "person state written in format " + format + ", this version reads format " + FORMAT);
     }
     PersonState s = new PersonState();
-    s.personId = StringValue.readString(in);
-    s.email = StringValue.readString(in);
-    s.role = StringValue.readString(in);
+    s.personId = Utf8Strings.read(in);
+    s.email = Utf8Strings.read(in);
+    s.role = Utf8Strings.read(in);
     s.noticeAt = StateCodec.readNullableLong(in);
     s.departedAt = StateCodec.readNullableLong(in);
-    s.status = StringValue.readString(in);
+    s.status = Utf8Strings.read(in);
     s.identities = StateCodec.readStringMap(in);
     int buckets = in.readInt();
     for (int i = 0; i < buckets; i++) {
-      String key = StringValue.readString(in);
+      long key = in.readLong();
       s.activity.put(key, StateCodec.readBucket(in));
     }
     s.notable = StateCodec.readRefs(in);

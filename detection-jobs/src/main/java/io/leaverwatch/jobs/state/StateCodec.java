@@ -2,57 +2,57 @@ package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.ActivityBucket;
 import io.leaverwatch.core.detect.EventRef;
+import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Field-by-field writing, reading and copying of the detectors' state parts. Strings are shared by
- * copies (they are immutable); everything mutable is copied. Null strings are written as Flink's
- * {@link StringValue} writes them.
+ * copies (they are immutable); everything mutable is copied. Strings are written by {@link
+ * Utf8Strings}.
  */
 final class StateCodec {
   private StateCodec() {}
 
   static void writeRef(EventRef r, DataOutputView out) throws IOException {
-    StringValue.writeString(r.eventId, out);
+    Utf8Strings.write(r.eventId, out);
     out.writeLong(r.time);
-    StringValue.writeString(r.source, out);
-    StringValue.writeString(r.action, out);
-    StringValue.writeString(r.actionClass, out);
+    Utf8Strings.write(r.source, out);
+    Utf8Strings.write(r.action, out);
+    Utf8Strings.write(r.actionClass, out);
     int flags = (r.failed ? 1 : 0) | (r.actorApproved ? 2 : 0) | (r.selfAction ? 4 : 0);
     out.writeByte(flags);
-    StringValue.writeString(r.reason, out);
-    StringValue.writeString(r.sourceIp, out);
-    StringValue.writeString(r.identity, out);
-    StringValue.writeString(r.role, out);
-    StringValue.writeString(r.actorName, out);
-    StringValue.writeString(r.accessKeyId, out);
-    StringValue.writeString(r.raw, out);
+    Utf8Strings.write(r.reason, out);
+    Utf8Strings.write(r.sourceIp, out);
+    Utf8Strings.write(r.identity, out);
+    Utf8Strings.write(r.role, out);
+    Utf8Strings.write(r.actorName, out);
+    Utf8Strings.write(r.accessKeyId, out);
+    Utf8Strings.write(r.raw, out);
   }
 
   static EventRef readRef(DataInputView in) throws IOException {
     EventRef r = new EventRef();
-    r.eventId = StringValue.readString(in);
+    r.eventId = Utf8Strings.read(in);
     r.time = in.readLong();
-    r.source = StringValue.readString(in);
-    r.action = StringValue.readString(in);
-    r.actionClass = StringValue.readString(in);
+    r.source = Utf8Strings.read(in);
+    r.action = Utf8Strings.read(in);
+    r.actionClass = Utf8Strings.read(in);
     int flags = in.readByte();
     r.failed = (flags & 1) != 0;
     r.actorApproved = (flags & 2) != 0;
     r.selfAction = (flags & 4) != 0;
-    r.reason = StringValue.readString(in);
-    r.sourceIp = StringValue.readString(in);
-    r.identity = StringValue.readString(in);
-    r.role = StringValue.readString(in);
-    r.actorName = StringValue.readString(in);
-    r.accessKeyId = StringValue.readString(in);
-    r.raw = StringValue.readString(in);
+    r.reason = Utf8Strings.read(in);
+    r.sourceIp = Utf8Strings.read(in);
+    r.identity = Utf8Strings.read(in);
+    r.role = Utf8Strings.read(in);
+    r.actorName = Utf8Strings.read(in);
+    r.accessKeyId = Utf8Strings.read(in);
+    r.raw = Utf8Strings.read(in);
     return r;
   }
 
@@ -81,7 +81,7 @@ final class StateCodec {
   }
 
   static void writeBucket(ActivityBucket b, DataOutputView out) throws IOException {
-    StringValue.writeString(b.source, out);
+    Utf8Strings.write(b.source, out);
     out.writeLong(b.hourStart);
     writeRefs(b.refs, out);
     out.writeLong(b.overflowCount);
@@ -92,7 +92,7 @@ final class StateCodec {
 
   static ActivityBucket readBucket(DataInputView in) throws IOException {
     ActivityBucket b = new ActivityBucket();
-    b.source = StringValue.readString(in);
+    b.source = Utf8Strings.read(in);
     b.hourStart = in.readLong();
     b.refs = readRefs(in);
     b.overflowCount = in.readLong();
@@ -117,8 +117,8 @@ final class StateCodec {
   static void writeStringMap(TreeMap<String, String> m, DataOutputView out) throws IOException {
     out.writeInt(m.size());
     for (Map.Entry<String, String> e : m.entrySet()) {
-      StringValue.writeString(e.getKey(), out);
-      StringValue.writeString(e.getValue(), out);
+      Utf8Strings.write(e.getKey(), out);
+      Utf8Strings.write(e.getValue(), out);
     }
   }
 
@@ -126,7 +126,7 @@ final class StateCodec {
     int n = in.readInt();
     TreeMap<String, String> m = new TreeMap<>();
     for (int i = 0; i < n; i++) {
-      m.put(StringValue.readString(in), StringValue.readString(in));
+      m.put(Utf8Strings.read(in), Utf8Strings.read(in));
     }
     return m;
   }
@@ -134,7 +134,7 @@ final class StateCodec {
   static void writeLongMap(TreeMap<String, Long> m, DataOutputView out) throws IOException {
     out.writeInt(m.size());
     for (Map.Entry<String, Long> e : m.entrySet()) {
-      StringValue.writeString(e.getKey(), out);
+      Utf8Strings.write(e.getKey(), out);
       out.writeLong(e.getValue());
     }
   }
@@ -143,7 +143,7 @@ final class StateCodec {
     int n = in.readInt();
     TreeMap<String, Long> m = new TreeMap<>();
     for (int i = 0; i < n; i++) {
-      m.put(StringValue.readString(in), in.readLong());
+      m.put(Utf8Strings.read(in), in.readLong());
     }
     return m;
   }

@@ -161,4 +161,25 @@ class PersonSignalSerializerTest {
         "eu-west-1",
         "{\"uuid\":\"e-1\"}");
   }
+
+  @Test
+  void rawPayloadsOfEveryLengthCrossUnchanged() throws IOException {
+    for (int n : new int[] {0, 126, 127, 128, 16_383, 16_384, 300_000}) {
+      AuditEvent e = event();
+      e.setRaw("x".repeat(n));
+      PersonSignal s =
+          new PersonSignal(SignalKind.EVENT, "p-1", "ACTOR", "ada", e, null, null, null, null);
+      assertThat(roundTrip(s)).as("raw of %d characters", n).isEqualTo(s);
+    }
+  }
+
+  @Test
+  void aMalformedStringLengthIsAnErrorNotAHugeAllocation() {
+    DataInputDeserializer in =
+        new DataInputDeserializer(
+            new byte[] {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1});
+    assertThatThrownBy(() -> PersonSignalSerializer.INSTANCE.deserialize(in))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("string length");
+  }
 }
