@@ -329,7 +329,10 @@ final class PipelineBench implements AutoCloseable {
         }
       }
       double secs = (lastChange - t0) / 1e9;
-      progress.line("%s: %,d events in %.2f s after RUNNING", tag, count, secs);
+      progress.line(
+          "%s: %,d events in %.2f s after RUNNING; findings topic at offset %,d (every version"
+              + " of a finding, and transaction markers)",
+          tag, count, secs, endOffsets(env.get(PipelineConfig.envName("topics.findings")), 2));
       return count / secs;
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
