@@ -50,6 +50,8 @@ import picocli.CommandLine.Spec;
       "Latency: marker events (a departed person's Okta sign-in, each in its own hour) are"
           + " appended among background events at --rate; latency = when the finding is"
           + " searchable (refresh interval included) - the broker's LogAppendTime.",
+      "Each run starts after a full garbage collection of the runs before it (they share"
+          + " one JVM; a production job has no earlier runs).",
       "Not a test: figures depend on the machine and on what else runs on it."
     })
 public final class PipelineBenchCommand implements Callable<Integer> {
