@@ -40,13 +40,17 @@ public final class IdentityDirectory implements Serializable {
   public String resolve(Principal p, List<Learned> learned) {
     List<String> keys = IdentityKeys.ofPrincipal(p);
     String person = null;
+    boolean unknownKey = false;
     for (String key : keys) {
-      person = personByKey.get(key);
-      if (person != null) {
-        break;
+      String owner = personByKey.get(key);
+      if (owner == null) {
+        unknownKey = true;
+      } else if (person == null) {
+        person = owner;
       }
     }
-    if (person != null) {
+    // most principals are known by every key: only then is there nothing to learn
+    if (person != null && unknownKey) {
       for (String key : keys) {
         if (personByKey.putIfAbsent(key, person) == null) {
           learned.add(new Learned(person, key));
