@@ -20,7 +20,6 @@ import java.util.List;
 import org.apache.avro.specific.SpecificData;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -33,7 +32,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Records cross the network only, never into a checkpoint (no state holds signals and
  * checkpoints are aligned), so the format can change with the code; it is versioned all the same.
  */
-public final class PersonSignalSerializer extends TypeSerializerSingleton<PersonSignal> {
+public final class PersonSignalSerializer extends MutableRecordSerializer<PersonSignal> {
   public static final PersonSignalSerializer INSTANCE = new PersonSignalSerializer();
 
   private static final SignalKind[] KINDS = SignalKind.values();
@@ -41,11 +40,6 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
   private static final ActionClass[] CLASSES = ActionClass.values();
   private static final OutcomeResult[] RESULTS = OutcomeResult.values();
   private static final PrincipalType[] TYPES = PrincipalType.values();
-
-  @Override
-  public boolean isImmutableType() {
-    return false;
-  }
 
   @Override
   public PersonSignal createInstance() {
@@ -56,16 +50,6 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
   public PersonSignal copy(PersonSignal from) {
     return SpecificData.getForClass(PersonSignal.class)
         .deepCopy(PersonSignal.getClassSchema(), from);
-  }
-
-  @Override
-  public PersonSignal copy(PersonSignal from, PersonSignal reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -106,16 +90,6 @@ public final class PersonSignalSerializer extends TypeSerializerSingleton<Person
         link == null ? null : IdentityLink.getDecoder().decode(link),
         grant == null ? null : AccessGrant.getDecoder().decode(grant),
         asOf);
-  }
-
-  @Override
-  public PersonSignal deserialize(PersonSignal reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override

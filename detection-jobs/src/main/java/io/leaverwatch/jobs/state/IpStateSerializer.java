@@ -1,13 +1,13 @@
 package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.IpState;
+import io.leaverwatch.jobs.serde.MutableRecordSerializer;
 import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -15,16 +15,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * The known-IP detector's state, field by field, for the reasons given on {@link
  * PersonStateSerializer}.
  */
-public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
+public final class IpStateSerializer extends MutableRecordSerializer<IpState> {
   public static final IpStateSerializer INSTANCE = new IpStateSerializer();
 
   /** 1: strings as Flink's StringValue; 2: as {@link Utf8Strings}. */
   private static final int FORMAT = 2;
-
-  @Override
-  public boolean isImmutableType() {
-    return false;
-  }
 
   @Override
   public IpState createInstance() {
@@ -41,16 +36,6 @@ public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
     c.shared = from.shared;
     c.latest = from.latest;
     return c;
-  }
-
-  @Override
-  public IpState copy(IpState from, IpState reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -93,16 +78,6 @@ public final class IpStateSerializer extends TypeSerializerSingleton<IpState> {
     s.shared = in.readBoolean();
     s.latest = in.readLong();
     return s;
-  }
-
-  @Override
-  public IpState deserialize(IpState reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.ActivityBucket;
 import io.leaverwatch.core.detect.PersonState;
+import io.leaverwatch.jobs.serde.MutableRecordSerializer;
 import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -21,7 +21,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * field. The format is versioned by {@link Snapshot}; a field added to {@link PersonState} must be
  * added here, and {@code PersonStateSerializerTest} fails until it is.
  */
-public final class PersonStateSerializer extends TypeSerializerSingleton<PersonState> {
+public final class PersonStateSerializer extends MutableRecordSerializer<PersonState> {
   public static final PersonStateSerializer INSTANCE = new PersonStateSerializer();
 
   /**
@@ -29,11 +29,6 @@ public final class PersonStateSerializer extends TypeSerializerSingleton<PersonS
    * {@link PersonState#bucketKey}, strings as {@link Utf8Strings}.
    */
   private static final int FORMAT = 2;
-
-  @Override
-  public boolean isImmutableType() {
-    return false;
-  }
 
   @Override
   public PersonState createInstance() {
@@ -61,16 +56,6 @@ public final class PersonStateSerializer extends TypeSerializerSingleton<PersonS
     c.latestEventTime = from.latestEventTime;
     c.deadlinesJudgedUntil = from.deadlinesJudgedUntil;
     return c;
-  }
-
-  @Override
-  public PersonState copy(PersonState from, PersonState reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -121,16 +106,6 @@ public final class PersonStateSerializer extends TypeSerializerSingleton<PersonS
     s.latestEventTime = in.readLong();
     s.deadlinesJudgedUntil = in.readLong();
     return s;
-  }
-
-  @Override
-  public PersonState deserialize(PersonState reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override
