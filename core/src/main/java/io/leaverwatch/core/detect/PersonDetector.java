@@ -679,8 +679,8 @@ public final class PersonDetector implements Serializable {
 
   /**
    * The person's activity bucket of this source and hour. A person's events mostly come in time
-   * order, so the last bucket of each source is remembered and the sorted map, whose string keys
-   * are slow to compare, is searched only when the hour changes.
+   * order, so the last bucket of each source is remembered and the map is asked only when the hour
+   * changes.
    */
   private static ActivityBucket bucketOf(PersonState s, Source source, long hour) {
     ActivityBucket[] last = s.lastBuckets;
