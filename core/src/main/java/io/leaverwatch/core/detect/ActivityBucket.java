@@ -24,6 +24,9 @@ public final class ActivityBucket implements Serializable {
     if (refs.size() < MAX_REFS) {
       // raw events kept only for the first few: the evidence of the finding
       r.raw = raw != null && withRaw() < MAX_EVIDENCE ? raw : null;
+      if (!refs.isEmpty()) {
+        r.shareStringsWith(refs.get(refs.size() - 1));
+      }
       refs.add(r);
     } else {
       overflowCount++;

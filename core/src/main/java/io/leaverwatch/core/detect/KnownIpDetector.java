@@ -62,6 +62,9 @@ public final class KnownIpDetector implements Serializable {
     // (a known person acting from a leaver's IP is rare; their event keeps its id)
     r.raw = personId == null ? e.getRaw() : null;
     r.identity = personId;
+    if (!s.recent.isEmpty()) {
+      r.shareStringsWith(s.recent.get(s.recent.size() - 1));
+    }
     s.recent.add(r);
     if (s.recent.size() > IpState.MAX_RECENT) {
       s.recent.sort((a, b) -> Long.compare(a.time, b.time));
