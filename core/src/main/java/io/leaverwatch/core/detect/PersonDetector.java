@@ -677,36 +677,19 @@ public final class PersonDetector implements Serializable {
     return false;
   }
 
-  /**
-   * The person's activity bucket of this source and hour. A person's events mostly come in time
-   * order, so the last bucket of each source is remembered and the map is asked only when the hour
-   * changes.
-   */
+  /** The person's activity bucket of this source and hour, new if there is none yet. */
   private static ActivityBucket bucketOf(PersonState s, Source source, long hour) {
-    ActivityBucket[] last = s.lastBuckets;
-    if (last == null) {
-      last = new ActivityBucket[Source.values().length];
-      s.lastBuckets = last;
-    }
-    ActivityBucket bucket = last[source.ordinal()];
-    if (bucket != null && bucket.hourStart == hour) {
-      return bucket;
-    }
-    bucket =
-        s.activity.computeIfAbsent(
-            PersonState.bucketKey(source, hour),
-            k -> {
-              ActivityBucket nb = new ActivityBucket();
-              nb.source = source.name();
-              nb.hourStart = hour;
-              return nb;
-            });
-    last[source.ordinal()] = bucket;
-    return bucket;
+    return s.activity.computeIfAbsent(
+        PersonState.bucketKey(source, hour),
+        k -> {
+          ActivityBucket nb = new ActivityBucket();
+          nb.source = source.name();
+          nb.hourStart = hour;
+          return nb;
+        });
   }
 
   private void prune(PersonState s, long now) {
-    s.lastBuckets = null;
     long horizon = baseline(s).historyHorizon().toMillis();
     long keepFrom = now - horizon;
     if (s.isActiveDeparture()) {

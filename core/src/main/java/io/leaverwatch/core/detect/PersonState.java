@@ -43,12 +43,9 @@ public final class PersonState implements Serializable {
   public long latestEventTime = Long.MIN_VALUE;
 
   /**
-   * Caches, not state: neither serialised nor copied (transient), so a restored or copied state
-   * starts without them. The last activity bucket per source (by {@code Source} ordinal), and the
-   * last event-time timer registered exactly at its deadline.
+   * A cache, not state: neither serialised nor copied (transient), so a restored or copied state
+   * starts without it. The last event-time timer registered exactly at its deadline.
    */
-  public transient ActivityBucket[] lastBuckets;
-
   public transient long lastTimer = Long.MIN_VALUE;
 
   /** deadlines up to this instant have been judged (streaming): each is judged once */
