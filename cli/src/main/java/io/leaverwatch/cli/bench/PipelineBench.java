@@ -133,8 +133,8 @@ final class PipelineBench implements AutoCloseable {
   // ------------------------------------------------------------------ (1) ceiling
 
   /**
-   * Two consumers of one group decode every RawAuditRecord of audit.raw; the clock runs from the
-   * first partition assignment to the last record decoded.
+   * Two consumers, each given half of audit.raw's partitions, decode every RawAuditRecord; the
+   * clock runs from both being positioned at the start to the last record decoded.
    */
   double ceiling(long rawRecords, long events) throws Exception {
     return median("ceiling", () -> plainConsumers("ceiling", rawRecords, events, null));
@@ -193,7 +193,7 @@ final class PipelineBench implements AutoCloseable {
     AtomicLong payloadBytes = new AtomicLong();
     AtomicLong finished = new AtomicLong();
     java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(2);
-    long[] started = new long[1];
+    AtomicLong started = new AtomicLong();
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -217,11 +217,7 @@ final class PipelineBench implements AutoCloseable {
                     EventNormalizer normalizer = normalizers == null ? null : normalizers.get();
                     ready.countDown();
                     ready.await();
-                    synchronized (started) {
-                      if (started[0] == 0) {
-                        started[0] = System.nanoTime();
-                      }
-                    }
+                    started.compareAndSet(0, System.nanoTime());
                     long bytes = 0;
                     long out = 0;
                     while (!caughtUp(c, mine, ends) && System.nanoTime() < deadline) {
@@ -253,7 +249,7 @@ final class PipelineBench implements AutoCloseable {
       throw new IllegalStateException(
           label + ": read " + consumed.get() + " records where " + rawRecords + " were published");
     }
-    double secs = (finished.get() - started[0]) / 1e9;
+    double secs = (finished.get() - started.get()) / 1e9;
     progress.line(
         "%s: %,d records (%,d MB of payload) decoded%s in %.2f s",
         label,
@@ -452,12 +448,12 @@ final class PipelineBench implements AutoCloseable {
   }
 
   private long endOffsets(String topic, int partitions) {
-    offsetsConsumer();
+    KafkaConsumer<byte[], byte[]> consumer = offsetsConsumer();
     List<TopicPartition> parts = new ArrayList<>();
     for (int i = 0; i < partitions; i++) {
       parts.add(new TopicPartition(topic, i));
     }
-    return offsets.endOffsets(parts, Duration.ofSeconds(30)).values().stream()
+    return consumer.endOffsets(parts, Duration.ofSeconds(30)).values().stream()
         .mapToLong(Long::longValue)
         .sum();
   }

@@ -18,8 +18,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * walked every object by reflection with reference tracking: a checkpoint of 4,000 people (≈90 MB)
  * took seconds of CPU, and while one ran, every person the job touched was deep-copied by Kryo too
  * (the heap backend copies state on write during a snapshot). This writes and copies field by
- * field. The format is versioned by {@link Snapshot}; a field added to {@link PersonState} must be
- * added here, and {@code PersonStateSerializerTest} fails until it is.
+ * field. Each record starts with its format number ({@link #FORMAT}), and one of another format is
+ * refused with both numbers named; a field added to {@link PersonState} must be added here, and
+ * {@code PersonStateSerializerTest} fails until it is.
  */
 public final class PersonStateSerializer extends MutableRecordSerializer<PersonState> {
   public static final PersonStateSerializer INSTANCE = new PersonStateSerializer();
