@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,30 +21,24 @@ import org.apache.avro.specific.SpecificRecord;
  * compatible evolutions to be decoded by the generated classes' resolvers.
  */
 public final class AvroMessages {
-  private static final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> ENCODERS =
-      new ConcurrentHashMap<>();
+  /** One writer per record class and thread: {@link Writer} is not thread-safe. */
+  private static final ThreadLocal<Map<Class<?>, Writer<SpecificRecord>>> WRITERS =
+      ThreadLocal.withInitial(HashMap::new);
 
   private AvroMessages() {}
 
+  @SuppressWarnings("unchecked")
   public static byte[] encode(SpecificRecord record) {
-    BinaryMessageEncoder<SpecificRecord> encoder =
-        ENCODERS.computeIfAbsent(
-            record.getClass(),
-            c -> new BinaryMessageEncoder<>(SpecificData.getForClass(c), record.getSchema()));
-    try {
-      ByteBuffer b = encoder.encode(record);
-      byte[] out = new byte[b.remaining()];
-      b.get(out);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return WRITERS
+        .get()
+        .computeIfAbsent(record.getClass(), c -> new Writer<>((Class<SpecificRecord>) c))
+        .encode(record);
   }
 
   /**
-   * A reusable encoder for one record class, for a hot path on one thread (a Kafka sink's
-   * serialiser): the same bytes as {@link #encode}, written into a buffer it keeps, then copied
-   * once, where {@link #encode} looks up two thread-locals and copies twice per record.
+   * A reusable encoder for one record class, on one thread: the bytes are written into a buffer it
+   * keeps, then copied once. A hot path (a Kafka sink's serialiser) keeps its own and skips {@link
+   * #encode}'s thread-local lookup, which Flink's task threads, carrying many, make slow.
    */
   public static final class Writer<T extends SpecificRecord> {
     private final byte[] header;
