@@ -146,6 +146,13 @@ public final class DemoCommand implements Callable<Integer> {
       err.printf("demo: reusing the generated organisation in %s%n", org);
     }
 
+    // a demo killed with SIGKILL left its broker and node running: stop exactly those (their pid
+    // files are in the folders about to be wiped) before starting fresh ones
+    List<Long> leftovers = new ArrayList<>(EmbeddedKafka.stopLeftovers(root.resolve("kafka")));
+    leftovers.addAll(EmbeddedElasticsearch.stopLeftovers(root.resolve("elasticsearch")));
+    if (!leftovers.isEmpty()) {
+      err.println("demo: stopped what an earlier demo left running (pids " + leftovers + ")");
+    }
     deleteTree(root.resolve("kafka"));
     deleteTree(root.resolve("elasticsearch"));
     err.println("demo: starting Kafka (KRaft) and Elasticsearch...");
@@ -360,6 +367,12 @@ public final class DemoCommand implements Callable<Integer> {
     err.println("  Generated data  " + org + "  (ground truth: ground-truth.ndjson)");
     err.println("  Kibana objects  dashboards/kibana/leaverwatch.ndjson (import into Kibana 8.19)");
     err.println("  Data folder     " + root);
+    err.println(
+        "  Node's folder   "
+            + es.stagingDir()
+            + "  (index data and logs while it runs; removed on exit, logs kept in "
+            + es.dataDir().resolve("logs")
+            + ")");
     err.flush();
   }
 

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,10 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * A real single-node Elasticsearch (the {@code integ-test-zip} distribution) running as a child
- * process on 127.0.0.1, with its data, logs and config copy under one data directory.
+ * process on 127.0.0.1. The node runs from a private staging folder under the temp dir ({@link
+ * NodeStaging}: config, index data, logs, and as root a copy of the distribution), so that it can
+ * run as an unprivileged uid wherever the caller's data dir is; the data dir keeps the pid file,
+ * the console log, a pointer to the staging folder and, once the node stops, its logs.
  *
  * <p>The integ-test distribution has no ILM, ingest pipelines, painless or delete_by_query: code
  * that must also run here cannot rely on them.
@@ -41,21 +45,24 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
   /** Elasticsearch refuses to run as root; as root we drop to this uid/gid (nobody/nogroup). */
   static final int UNPRIVILEGED_ID = 65534;
 
+  static final String PID_FILE = "elasticsearch.pid";
+
   private static final String CLUSTER_NAME = "leaverwatch-embedded";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path dataDir;
   private final int httpPort;
   private final ServiceProcess process;
-  private final Path logsDir;
+  private final NodeStaging staging;
   private RestClient restClient;
   private ElasticsearchClient client;
 
-  private EmbeddedElasticsearch(Path dataDir, int httpPort, ServiceProcess process, Path logsDir) {
+  private EmbeddedElasticsearch(
+      Path dataDir, int httpPort, ServiceProcess process, NodeStaging staging) {
     this.dataDir = dataDir;
     this.httpPort = httpPort;
     this.process = process;
-    this.logsDir = logsDir;
+    this.staging = staging;
   }
 
   /** Starts a node with data under {@code dataDir} and waits (up to 90 s) until it is yellow. */
@@ -71,22 +78,49 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the node an earlier, killed JVM started from {@code dataDir} (only the processes its pid
+   * file names, checked by start time and command line) and deletes its staging folder. {@link
+   * #start} does this too; call it before wiping {@code dataDir}, which would lose the pid file.
+   *
+   * @return the pids stopped
+   */
+  public static List<Long> stopLeftovers(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    List<Long> stopped = ServiceProcess.stopRecorded(dir.resolve(PID_FILE));
+    NodeStaging.removeLeftover(dir);
+    return stopped;
+  }
+
   private static EmbeddedElasticsearch launch(Path dataDir, Duration timeout) throws IOException {
     Files.createDirectories(dataDir);
-    Path pidFile = dataDir.resolve("elasticsearch.pid");
-    Path configDir = dataDir.resolve("config");
-    Path nodeData = dataDir.resolve("data");
-    Path logsDir = dataDir.resolve("logs");
-    Path tmpDir = dataDir.resolve("tmp");
-    Path serverPidFile = logsDir.resolve("server.pid");
-    ServiceProcess.killStale(pidFile, "elasticsearch");
-    ServiceProcess.killStale(serverPidFile, "elasticsearch");
+    stopLeftovers(dataDir);
+    Path pidFile = dataDir.resolve(PID_FILE);
 
-    Path home = ElasticsearchDistribution.home(dataDir);
+    boolean root = isRoot();
+    if (root) {
+      requireSetpriv();
+      requireReachable(Path.of(System.getProperty("java.home")), "the JDK it runs on");
+    }
+    Path found = ElasticsearchDistribution.home(dataDir);
+    NodeStaging staging = NodeStaging.create(dataDir, root);
+    try {
+      return launch(dataDir, pidFile, found, staging, root, timeout);
+    } catch (IOException | RuntimeException e) {
+      staging.remove();
+      throw e;
+    }
+  }
+
+  private static EmbeddedElasticsearch launch(
+      Path dataDir, Path pidFile, Path found, NodeStaging staging, boolean root, Duration timeout)
+      throws IOException {
+    // as root the node cannot read a distribution under a private folder (the build's, in a 0700
+    // home): it gets its own copy
+    Path home = root ? staging.copyDistribution(found) : found;
+    Path configDir = staging.config();
+    Path logsDir = staging.logs();
     copyConfig(home.resolve("config"), configDir);
-    Files.createDirectories(nodeData);
-    Files.createDirectories(logsDir);
-    Files.createDirectories(tmpDir);
 
     int[] ports = FreePorts.pick(2);
     Files.writeString(
@@ -102,7 +136,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             "xpack.security.enabled: false",
             "cluster.routing.allocation.disk.threshold_enabled: false",
             "action.destructive_requires_name: false",
-            "path.data: " + nodeData,
+            "path.data: " + staging.data(),
             "path.logs: " + logsDir,
             ""),
         StandardCharsets.UTF_8);
@@ -114,14 +148,10 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         // C2 compiler thread would take a quarter of a core for minutes after every start
         "-Xms256m\n-Xmx256m\n-XX:TieredStopAtLevel=1\n-XX:HeapDumpPath=" + logsDir + "\n",
         StandardCharsets.UTF_8);
+    staging.handOver();
 
     List<String> command = new ArrayList<>();
-    boolean root = isRoot();
     if (root) {
-      requireSetpriv();
-      requireTraversable(dataDir);
-      requireTraversable(home);
-      chown(configDir, nodeData, logsDir, tmpDir);
       command.addAll(
           List.of(
               "setpriv",
@@ -131,21 +161,23 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
               "--"));
     }
     command.add(home.resolve("bin/elasticsearch").toString());
-    command.add("-p");
-    command.add(serverPidFile.toString());
-    ProcessBuilder builder = new ProcessBuilder(command).directory(logsDir.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(staging.tmp().toFile());
     builder.environment().put("ES_PATH_CONF", configDir.toString());
-    builder.environment().put("ES_TMPDIR", tmpDir.toString());
+    builder.environment().put("ES_TMPDIR", staging.tmp().toString());
     builder.environment().remove("ES_JAVA_OPTS");
     if (!Files.isDirectory(home.resolve("jdk"))) {
       builder.environment().put("ES_JAVA_HOME", System.getProperty("java.home"));
     }
     if (root) {
-      builder.environment().put("HOME", tmpDir.toString());
+      builder.environment().put("HOME", staging.tmp().toString());
     }
-    Path consoleLog = logsDir.resolve("console.log");
-    ServiceProcess process = ServiceProcess.start("elasticsearch", builder, pidFile, consoleLog);
-    EmbeddedElasticsearch node = new EmbeddedElasticsearch(dataDir, ports[0], process, logsDir);
+    Path consoleLog = dataDir.resolve("console.log");
+    // the staging folder's path is unique to this run and on the command line of the launcher
+    // (-Des.path.conf) and of the node's JVM: the marker a later run checks before stopping them
+    ServiceProcess process =
+        ServiceProcess.start(
+            "elasticsearch", builder, pidFile, consoleLog, configDir.toString(), staging::remove);
+    EmbeddedElasticsearch node = new EmbeddedElasticsearch(dataDir, ports[0], process, staging);
     try {
       node.awaitYellow(timeout);
       process.recordPids();
@@ -166,8 +198,14 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     return httpPort;
   }
 
+  /** The caller's data dir: pid file, console log, the staging pointer, the logs after close. */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The private folder the node runs from while it is up. */
+  public Path stagingDir() {
+    return staging.root();
   }
 
   /** The launcher's pid (the node's JVM is its child). */
@@ -190,7 +228,10 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     return client;
   }
 
-  /** Stops the node and waits for its processes to exit. */
+  /**
+   * Stops the node, waits for its processes to exit, copies its logs to {@code <data dir>/logs} and
+   * deletes its staging folder.
+   */
   @Override
   public synchronized void close() {
     if (restClient != null) {
@@ -295,13 +336,15 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     return new IllegalStateException(
         message
             + "\n--- tail of "
-            + logsDir.resolve("console.log")
+            + dataDir.resolve("console.log")
             + " ---\n"
-            + ServiceProcess.tail(logsDir.resolve("console.log"), 40)
+            + ServiceProcess.tail(dataDir.resolve("console.log"), 40)
             + "\n--- tail of "
-            + logsDir.resolve(CLUSTER_NAME + ".log")
-            + " ---\n"
-            + ServiceProcess.tail(logsDir.resolve(CLUSTER_NAME + ".log"), 40));
+            + dataDir.resolve("logs").resolve(CLUSTER_NAME + ".log")
+            + " (copied from "
+            + staging.logs()
+            + ") ---\n"
+            + ServiceProcess.tail(staging.logs().resolve(CLUSTER_NAME + ".log"), 40));
   }
 
   private static void copyConfig(Path from, Path to) throws IOException {
@@ -343,23 +386,25 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             + "install util-linux or run as an unprivileged user");
   }
 
-  /** The unprivileged user must be able to walk down to {@code dir}. */
-  private static void requireTraversable(Path dir) throws IOException {
-    for (Path p = dir.getParent(); p != null; p = p.getParent()) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new IllegalStateException(
-            "Elasticsearch runs as uid "
-                + UNPRIVILEGED_ID
-                + " (we are root) and cannot enter "
-                + p
-                + " (no o+x): choose a data dir under a world-traversable folder, or chmod o+x "
-                + p);
-      }
+  /** The unprivileged node must be able to walk down to {@code dir}. */
+  private static void requireReachable(Path dir, String what) throws IOException {
+    Optional<Path> closed = NodeStaging.firstClosed(dir);
+    if (closed.isPresent()) {
+      throw new IllegalStateException(
+          "Elasticsearch runs as uid "
+              + UNPRIVILEGED_ID
+              + " (we are root) and cannot enter "
+              + closed.get()
+              + " (no o+x) to reach "
+              + what
+              + " in "
+              + dir
+              + ": run with a JDK installed outside private folders, or chmod o+x "
+              + closed.get());
     }
   }
 
-  private static void chown(Path... dirs) throws IOException {
+  static void chown(Path... dirs) throws IOException {
     List<String> command =
         new ArrayList<>(List.of("chown", "-R", UNPRIVILEGED_ID + ":" + UNPRIVILEGED_ID));
     for (Path dir : dirs) {

@@ -35,6 +35,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+  static final String PID_FILE = "kafka.pid";
+
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path dataDir;
@@ -62,10 +64,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the broker an earlier, killed JVM started from {@code dataDir} (only the process its pid
+   * file names, checked by start time and command line). {@link #start} does this too; call it
+   * before wiping {@code dataDir}, which would lose the pid file.
+   *
+   * @return the pids stopped
+   */
+  public static List<Long> stopLeftovers(Path dataDir) {
+    return ServiceProcess.stopRecorded(dataDir.toAbsolutePath().normalize().resolve(PID_FILE));
+  }
+
   private static EmbeddedKafka launch(Path dataDir, Duration timeout) throws IOException {
     Files.createDirectories(dataDir);
-    Path pidFile = dataDir.resolve("kafka.pid");
-    ServiceProcess.killStale(pidFile, "kafka.Kafka");
+    Path pidFile = dataDir.resolve(PID_FILE);
+    stopLeftovers(dataDir);
     Path logDir = dataDir.resolve("kafka-logs");
     Files.createDirectories(logDir);
     int[] ports = FreePorts.pick(2);
@@ -79,10 +92,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     Path consoleLog = dataDir.resolve("kafka.log");
     Path log4j = dataDir.resolve("kafka-log4j2.properties");
     Files.writeString(log4j, log4jConfig(dataDir.resolve("kafka-server.log")));
+    // on the broker's command line only: what a later run checks before stopping a recorded pid
+    String marker = "-Dleaverwatch.embedded.run=kafka-" + UUID.randomUUID();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         List.of(
+            marker,
             "-Xms128m",
             "-Xmx512m",
             "-XX:+UseG1GC",
@@ -96,7 +112,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             serverProperties.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.toFile());
     builder.environment().remove("KAFKA_OPTS");
-    ServiceProcess process = ServiceProcess.start("kafka", builder, pidFile, consoleLog);
+    ServiceProcess process =
+        ServiceProcess.start("kafka", builder, pidFile, consoleLog, marker, () -> {});
     EmbeddedKafka broker = new EmbeddedKafka(dataDir, ports[0], process, consoleLog);
     try {
       broker.awaitReady(timeout);

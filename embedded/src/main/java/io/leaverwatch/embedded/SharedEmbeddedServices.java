@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 /**
  * One Kafka broker and one Elasticsearch node per test JVM, started on first use and stopped by
  * their shutdown hooks when the JVM exits. Their data lives under {@code target/embedded-services}
- * (or the folder in system property {@code leaverwatch.embedded.dir}) and is wiped at first use,
- * after killing whatever a crashed earlier run left running there.
+ * (or the folder in system property {@code leaverwatch.embedded.dir}; the node runs from a staging
+ * folder under the temp dir, see {@link EmbeddedElasticsearch}) and is wiped at first use, after
+ * stopping what a killed earlier run left running from there.
  */
 public final class SharedEmbeddedServices {
 
@@ -22,7 +23,9 @@ public final class SharedEmbeddedServices {
 
   public static synchronized EmbeddedKafka kafka() {
     if (kafka == null) {
-      Path dir = freshDir("kafka", "kafka.pid", "kafka.Kafka");
+      Path dir = dir("kafka");
+      EmbeddedKafka.stopLeftovers(dir);
+      deleteRecursively(dir);
       kafka = EmbeddedKafka.start(dir);
     }
     return kafka;
@@ -30,23 +33,19 @@ public final class SharedEmbeddedServices {
 
   public static synchronized EmbeddedElasticsearch elasticsearch() {
     if (elasticsearch == null) {
-      Path dir = freshDir("elasticsearch", "elasticsearch.pid", "elasticsearch");
+      Path dir = dir("elasticsearch");
+      EmbeddedElasticsearch.stopLeftovers(dir);
+      deleteRecursively(dir);
       elasticsearch = EmbeddedElasticsearch.start(dir);
     }
     return elasticsearch;
   }
 
-  private static Path freshDir(String name, String pidFile, String commandMarker) {
-    Path root =
-        Path.of(System.getProperty("leaverwatch.embedded.dir", "target/embedded-services"))
-            .toAbsolutePath();
-    Path dir = root.resolve(name);
-    ServiceProcess.killStale(dir.resolve(pidFile), commandMarker);
-    if ("elasticsearch".equals(name)) {
-      ServiceProcess.killStale(dir.resolve("logs/server.pid"), commandMarker);
-    }
-    deleteRecursively(dir);
-    return dir;
+  private static Path dir(String name) {
+    return Path.of(System.getProperty("leaverwatch.embedded.dir", "target/embedded-services"))
+        .toAbsolutePath()
+        .normalize()
+        .resolve(name);
   }
 
   static void deleteRecursively(Path dir) {
