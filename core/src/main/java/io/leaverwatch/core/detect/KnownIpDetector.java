@@ -174,43 +174,45 @@ public final class KnownIpDetector implements Serializable {
     String email = d.getEmail() == null ? personId : d.getEmail().toLowerCase(Locale.ROOT);
     String ruleId = b.ruleId("known-ip-access-attempt");
     List<String> idList = new ArrayList<>(ids);
-    return Finding.newBuilder()
-        .setFindingId(
-            FindingIds.of(
-                FindingType.KNOWN_IP_ACCESS_ATTEMPT.name(),
-                personId,
-                ruleId,
-                Long.toString(d.getDepartedAt().toEpochMilli()),
-                ip,
-                groupKey))
-        .setType(FindingType.KNOWN_IP_ACCESS_ATTEMPT)
-        .setSeverity(failed == refs.size() ? Severity.MEDIUM : Severity.HIGH)
-        .setPersonId(personId)
-        .setEmail(email)
-        .setRole(d.getRole())
-        .setSource(Source.valueOf(source))
-        .setIdentity(ip)
-        .setAction(
-            String.join(",", actions.size() > 3 ? List.copyOf(actions).subList(0, 3) : actions))
-        .setFirstSeen(Instant.ofEpochMilli(first))
-        .setLastSeen(Instant.ofEpochMilli(last))
-        .setEventCount(refs.size())
-        .setEventIds(idList.size() > 20 ? idList.subList(0, 20) : idList)
-        .setDepartedAt(d.getDepartedAt())
-        .setRuleId(ruleId)
-        .setRuleVersion(b.version())
-        .setSummary(
-            String.format(
-                Locale.ROOT,
-                "%d attempt(s) on %s from %s, an IP that was %s's own before departure, by %s",
-                refs.size(),
-                source,
-                ip,
-                email,
-                String.join(", ", actors)))
-        .setDetails(details)
-        .setEvidence(evidence)
-        .setFirstSeen(Instant.ofEpochMilli(first))
-        .build();
+    Finding f =
+        Finding.newBuilder()
+            .setFindingId(
+                FindingIds.of(
+                    FindingType.KNOWN_IP_ACCESS_ATTEMPT.name(),
+                    personId,
+                    ruleId,
+                    Long.toString(d.getDepartedAt().toEpochMilli()),
+                    ip,
+                    groupKey))
+            .setType(FindingType.KNOWN_IP_ACCESS_ATTEMPT)
+            .setSeverity(failed == refs.size() ? Severity.MEDIUM : Severity.HIGH)
+            .setPersonId(personId)
+            .setEmail(email)
+            .setRole(d.getRole())
+            .setSource(Source.valueOf(source))
+            .setIdentity(ip)
+            .setAction(
+                String.join(",", actions.size() > 3 ? List.copyOf(actions).subList(0, 3) : actions))
+            .setFirstSeen(Instant.ofEpochMilli(first))
+            .setLastSeen(Instant.ofEpochMilli(last))
+            .setEventCount(refs.size())
+            .setEventIds(idList.size() > 20 ? idList.subList(0, 20) : idList)
+            .setDepartedAt(d.getDepartedAt())
+            .setRuleId(ruleId)
+            .setRuleVersion(b.version())
+            .setSummary(
+                String.format(
+                    Locale.ROOT,
+                    "%d attempt(s) on %s from %s, an IP that was %s's own before departure, by %s",
+                    refs.size(),
+                    source,
+                    ip,
+                    email,
+                    String.join(", ", actors)))
+            .setDetails(details)
+            .setEvidence(evidence)
+            .setFirstSeen(Instant.ofEpochMilli(first))
+            .build();
+    return Revisions.stamp(FindingBounds.cap(f));
   }
 }

@@ -595,24 +595,27 @@ public final class PersonDetector implements Serializable {
       StepResult r = StepEvaluator.evaluate(s, step, now);
       long deadline = StepEvaluator.deadline(s, step);
       out.add(
-          OffboardingStepStatus.newBuilder()
-              .setStatusId(FindingIds.of("step", s.personId, step.id()))
-              .setPersonId(s.personId)
-              .setEmail(s.email)
-              .setRole(s.role)
-              .setSystem(step.system())
-              .setIdentity(identityIn(s, step.system()))
-              .setStepId(step.id())
-              .setStatus(r.state())
-              .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
-              .setDeadline(Instant.ofEpochMilli(deadline))
-              .setCompletedAt(
-                  r.completedAt() == null ? null : Instant.ofEpochMilli(r.completedAt()))
-              .setTimeToRevokeMs(r.completedAt() == null ? null : r.completedAt() - s.departedAt)
-              .setEvidenceEventIds(limit(r.evidenceIds(), MAX_EVENT_IDS))
-              .setRuleId(b.ruleId(step.id()))
-              .setDetail(r.detail())
-              .build());
+          FindingBounds.cap(
+              OffboardingStepStatus.newBuilder()
+                  .setStatusId(FindingIds.of("step", s.personId, step.id()))
+                  .setPersonId(s.personId)
+                  .setEmail(s.email)
+                  .setRole(s.role)
+                  .setSystem(step.system())
+                  .setIdentity(identityIn(s, step.system()))
+                  .setStepId(step.id())
+                  .setStatus(r.state())
+                  .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
+                  .setDeadline(Instant.ofEpochMilli(deadline))
+                  .setCompletedAt(
+                      r.completedAt() == null ? null : Instant.ofEpochMilli(r.completedAt()))
+                  .setTimeToRevokeMs(
+                      r.completedAt() == null ? null : r.completedAt() - s.departedAt)
+                  .setEvidenceEventIds(limit(r.evidenceIds(), MAX_EVENT_IDS))
+                  .setRuleId(b.ruleId(step.id()))
+                  .setDetail(r.detail())
+                  .setRevision(Revisions.ofStep(r.state(), r.completedAt(), r.evidenceIds().size()))
+                  .build()));
     }
     return out;
   }
@@ -813,27 +816,29 @@ public final class PersonDetector implements Serializable {
     parts[2] = ruleId;
     parts[3] = Long.toString(s.departedAt);
     System.arraycopy(key, 0, parts, 4, key.length);
-    return Finding.newBuilder()
-        .setFindingId(FindingIds.of(parts))
-        .setType(type)
-        .setSeverity(sev)
-        .setPersonId(s.personId)
-        .setEmail(s.email)
-        .setRole(s.role)
-        .setSource(source)
-        .setIdentity(identity)
-        .setAction(action)
-        .setFirstSeen(Instant.ofEpochMilli(first))
-        .setLastSeen(Instant.ofEpochMilli(last))
-        .setEventCount(count)
-        .setEventIds(limit(new ArrayList<>(new TreeSet<>(eventIds)), MAX_EVENT_IDS))
-        .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
-        .setRuleId(ruleId)
-        .setRuleVersion(version)
-        .setSummary(summary)
-        .setDetails(details)
-        .setEvidence(limit(evidence, ActivityBucket.MAX_EVIDENCE))
-        .build();
+    Finding f =
+        Finding.newBuilder()
+            .setFindingId(FindingIds.of(parts))
+            .setType(type)
+            .setSeverity(sev)
+            .setPersonId(s.personId)
+            .setEmail(s.email)
+            .setRole(s.role)
+            .setSource(source)
+            .setIdentity(identity)
+            .setAction(action)
+            .setFirstSeen(Instant.ofEpochMilli(first))
+            .setLastSeen(Instant.ofEpochMilli(last))
+            .setEventCount(count)
+            .setEventIds(limit(new ArrayList<>(new TreeSet<>(eventIds)), MAX_EVENT_IDS))
+            .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
+            .setRuleId(ruleId)
+            .setRuleVersion(version)
+            .setSummary(summary)
+            .setDetails(details)
+            .setEvidence(limit(evidence, ActivityBucket.MAX_EVIDENCE))
+            .build();
+    return Revisions.stamp(FindingBounds.cap(f));
   }
 
   private static List<String> limit(java.util.Collection<String> c, int n) {

@@ -3,9 +3,10 @@ package io.leaverwatch.jobs.sink;
 import java.io.IOException;
 
 /**
- * Elasticsearch refused documents for a reason a retry cannot fix (a mapping conflict, a malformed
- * document), or kept refusing them after every retry. Thrown from the sink writer so the job fails
- * instead of silently dropping findings.
+ * Elasticsearch refused a whole bulk request for a reason a retry cannot fix (a 401, say), or kept
+ * refusing a document after the configured number of retries. Thrown from the sink writer so the
+ * job fails instead of silently dropping findings. (A single document refused for good is
+ * dead-lettered instead.)
  */
 public final class DocumentRejectedException extends IOException {
   private static final long serialVersionUID = 1L;

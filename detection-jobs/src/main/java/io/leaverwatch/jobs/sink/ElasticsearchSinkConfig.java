@@ -165,7 +165,9 @@ public final class ElasticsearchSinkConfig implements Serializable {
     private Duration flushInterval = Duration.ofMillis(200);
     // one bulk in flight: two versions of a finding in successive bulks are applied in order
     private int maxConcurrentRequests = 1;
-    private int maxRetries = 8;
+    // transient refusals are retried until Elasticsearch is back: the checkpoint waits, the job
+    // does not fail and restart into the same outage
+    private int maxRetries = Integer.MAX_VALUE;
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(10);
 
@@ -288,7 +290,8 @@ public final class ElasticsearchSinkConfig implements Serializable {
     }
 
     /**
-     * Retries of one document after 429, 502, 503, 504 or a connection error; then the job fails.
+     * Retries of one document after 429, a 5xx or a connection error; then the job fails. Default:
+     * no limit (the back-off between retries is capped by {@link #backoff}).
      */
     public Builder maxRetries(int maxRetries) {
       if (maxRetries < 0) {

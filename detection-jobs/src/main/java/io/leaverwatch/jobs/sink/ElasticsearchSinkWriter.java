@@ -4,18 +4,21 @@ import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.BackoffPolicy;
 import co.elastic.clients.transport.TransportException;
+import io.leaverwatch.core.detect.FindingIds;
 import io.leaverwatch.core.redact.Redactor;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,18 +26,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.elasticsearch.client.ResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes documents through a {@link BulkIngester}. Every document stays "unacknowledged" until
- * Elasticsearch accepted it or it failed for good; {@link #flush} (called on every checkpoint and
+ * Elasticsearch accepted it or it was dead-lettered; {@link #flush} (called on every checkpoint and
  * at end of input) blocks until none is left, so a completed checkpoint means every document before
- * it is in Elasticsearch. Retryable refusals (429, 502, 503, 504, connection errors) are retried
- * per document with exponential back-off; anything else, or running out of retries, fails the
- * writer with a {@link DocumentRejectedException}.
+ * it is in Elasticsearch (or in the dead-letter index).
+ *
+ * <ul>
+ *   <li><b>Transient refusals</b> (429, any 5xx, connection errors) are retried per document with
+ *       exponential back-off, by default without end: an outage of Elasticsearch blocks the
+ *       checkpoint until it is over instead of failing the job, and nothing is lost.
+ *   <li><b>Refusals for good</b> (a mapping error, a malformed document) do not fail the job: the
+ *       document goes to the dead-letter index {@code <prefix>-dlq} with the reason, its index, id
+ *       and version and the document itself, and every other document keeps arriving.
+ *   <li><b>Versions.</b> A document with a {@link DocumentMapper#version} is written with {@code
+ *       version_type=external}: Elasticsearch keeps the highest version, so an older version of a
+ *       finding never overwrites a newer one, also when it is replayed after a restore or a restart
+ *       from scratch. The version conflict (409) it answers to an older or equal version means
+ *       "newer or same already there": delivered.
+ * </ul>
+ *
+ * Only a refusal of the whole bulk request that no retry can fix (a 401, say) fails the writer with
+ * a {@link DocumentRejectedException}, and with it the job, which the restart strategy restarts.
  */
 public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
 
-  private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
+  private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSinkWriter.class);
+
+  /** The logical index of documents refused for good; the sink prepends the prefix. */
+  public static final String DEAD_LETTER_INDEX = "dlq";
 
   private final ElasticsearchSinkConfig config;
   private final DocumentMapper<T> mapper;
@@ -50,6 +73,9 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
 
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong conflicts = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong deadLetterFailures = new AtomicLong();
 
   private final Object lock = new Object();
   private long unacknowledged; // guarded by lock
@@ -91,7 +117,7 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
       throw new DocumentRejectedException(
           "document for index " + index + " has no id: every document is upserted by id");
     }
-    PendingDocument pending = new PendingDocument(index, id, document);
+    PendingDocument pending = new PendingDocument(index, id, mapper.version(element), document);
     synchronized (lock) {
       unacknowledged++;
       newest.put(pending.key(), pending);
@@ -129,6 +155,23 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     return retries.get();
   }
 
+  /**
+   * Documents whose version Elasticsearch already had, or a newer one (counted as acknowledged).
+   */
+  public long versionConflicts() {
+    return conflicts.get();
+  }
+
+  /** Documents refused for good and written to the dead-letter index instead. */
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  /** Dead letters that the dead-letter index refused for good too (each one logged as an error). */
+  public long deadLetterFailures() {
+    return deadLetterFailures.get();
+  }
+
   /** How long closing waits for bulk requests in flight before it gives up on them. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -163,7 +206,7 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
   }
 
   private void acknowledge(PendingDocument doc) {
-    acknowledged.incrementAndGet();
+    (doc.deadLetterOf != null ? deadLettered : acknowledged).incrementAndGet();
     synchronized (lock) {
       newest.remove(doc.key(), doc);
       unacknowledged--;
@@ -186,8 +229,55 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
    * could overwrite the new one, so it counts as done (the newer version carries everything).
    */
   private boolean superseded(PendingDocument doc) {
+    if (doc.deadLetterOf != null) {
+      return false;
+    }
     synchronized (lock) {
       return newest.get(doc.key()) != doc;
+    }
+  }
+
+  /**
+   * Elasticsearch will never take this document: it goes to the dead-letter index in its place and
+   * counts as delivered once that has it. A dead letter refused in turn is logged, not retried: the
+   * alternative, failing the job, would fail it again on every restart and stop every finding.
+   */
+  private void deadLetter(PendingDocument doc, int status, String errorType, String reason) {
+    if (doc.deadLetterOf != null) {
+      deadLetterFailures.incrementAndGet();
+      LOG.error(
+          "the dead-letter index refused the dead letter of document id={} in index {} too"
+              + " (HTTP {}): {}; the document is not in Elasticsearch",
+          doc.deadLetterOf.id,
+          doc.deadLetterOf.index,
+          status,
+          redact(reason));
+      synchronized (lock) {
+        unacknowledged--;
+        lock.notifyAll();
+      }
+      return;
+    }
+    String message =
+        redact(
+            "Elasticsearch refused document id="
+                + doc.id
+                + " in index "
+                + doc.index
+                + " for good (HTTP "
+                + status
+                + "): "
+                + reason);
+    LOG.warn("{}; writing it to {}", message, config.indexName(DEAD_LETTER_INDEX));
+    synchronized (lock) {
+      newest.remove(doc.key(), doc);
+    }
+    PendingDocument letter =
+        doc.deadLetter(config.indexName(DEAD_LETTER_INDEX), status, errorType, message);
+    try {
+      ingester.add(letter.operation(), letter);
+    } catch (RuntimeException e) {
+      fail("cannot queue the dead letter of document id=" + doc.id + ": " + e, e);
     }
   }
 
@@ -197,6 +287,15 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
       return;
     }
     doc.attempts++;
+    if (doc.attempts == 1 || doc.attempts % 10 == 0) {
+      LOG.warn(
+          "Elasticsearch refused document id={} in index {} for now ({}); retry {} in {} ms",
+          doc.id,
+          doc.index,
+          redact(reason),
+          doc.attempts,
+          config.backoff(doc.attempts).toMillis());
+    }
     if (doc.attempts > config.maxRetries()) {
       fail(
           "Elasticsearch kept refusing document id="
@@ -252,19 +351,14 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
           retryOrFail(doc, "bulk response had no item for it", null);
         } else if (item.error() == null) {
           acknowledge(doc);
-        } else if (RETRYABLE_STATUS.contains(item.status())) {
+        } else if (item.status() == 409 && doc.version >= 0) {
+          // external versioning: Elasticsearch has this version of the document or a newer one
+          conflicts.incrementAndGet();
+          acknowledge(doc);
+        } else if (isRetryableStatus(item.status())) {
           retryOrFail(doc, "HTTP " + item.status() + " " + describe(item.error()), null);
         } else {
-          fail(
-              "Elasticsearch rejected document id="
-                  + doc.id
-                  + " in index "
-                  + doc.index
-                  + " (HTTP "
-                  + item.status()
-                  + "): "
-                  + describe(item.error()),
-              null);
+          deadLetter(doc, item.status(), item.error().type(), describe(item.error()));
         }
       }
     }
@@ -299,19 +393,24 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     return text.toString();
   }
 
-  /** Overload, gateway trouble and connection errors heal; everything else does not. */
+  /** Overload (429) and server trouble (5xx) heal; other refusals do not. */
+  static boolean isRetryableStatus(int status) {
+    return status == 429 || status >= 500;
+  }
+
+  /** Overload, server trouble and connection errors heal; everything else does not. */
   static boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ElasticsearchException e) {
-        return RETRYABLE_STATUS.contains(e.status());
+        return isRetryableStatus(e.status());
       }
       if (t instanceof TransportException e) {
         if (e.statusCode() > 0) {
-          return RETRYABLE_STATUS.contains(e.statusCode());
+          return isRetryableStatus(e.statusCode());
         }
       }
       if (t instanceof ResponseException e) {
-        return RETRYABLE_STATUS.contains(e.getResponse().getStatusLine().getStatusCode());
+        return isRetryableStatus(e.getResponse().getStatusLine().getStatusCode());
       }
       if (t.getCause() == null && t instanceof IOException) {
         return true;
@@ -324,21 +423,69 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
   private static final class PendingDocument {
     final String index;
     final String id;
+    final long version;
     final Map<String, Object> document;
+
+    /** For a dead letter: the document it stands for. */
+    final PendingDocument deadLetterOf;
+
     int attempts;
 
-    PendingDocument(String index, String id, Map<String, Object> document) {
+    PendingDocument(String index, String id, long version, Map<String, Object> document) {
+      this(index, id, version, document, null);
+    }
+
+    private PendingDocument(
+        String index,
+        String id,
+        long version,
+        Map<String, Object> document,
+        PendingDocument deadLetterOf) {
       this.index = index;
       this.id = id;
+      this.version = version;
       this.document = document;
+      this.deadLetterOf = deadLetterOf;
     }
 
     String key() {
       return index + '/' + id;
     }
 
+    /**
+     * The dead letter of this document: one per index, id and version, so a replay overwrites it;
+     * the document is kept whole, not indexed ({@code enabled: false} in the template).
+     */
+    PendingDocument deadLetter(String dlqIndex, int status, String errorType, String reason) {
+      Map<String, Object> letter = new LinkedHashMap<>();
+      letter.put("@timestamp", Instant.now().toString());
+      String letterId = FindingIds.of("elasticsearch", index, id, Long.toString(version));
+      letter.put("dead_letter_id", letterId);
+      letter.put("reason", reason);
+      letter.put("error_type", errorType);
+      letter.put("http_status", status);
+      letter.put("document_index", index);
+      letter.put("document_id", id);
+      if (version >= 0) {
+        letter.put("document_version", version);
+      }
+      letter.put("document", document);
+      return new PendingDocument(dlqIndex, letterId, DocumentMapper.NO_VERSION, letter, this);
+    }
+
     BulkOperation operation() {
-      return BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document)));
+      if (version < 0) {
+        return BulkOperation.of(op -> op.index(i -> i.index(index).id(id).document(document)));
+      }
+      return BulkOperation.of(
+          op ->
+              op.index(
+                  i ->
+                      i.index(index)
+                          .id(id)
+                          .version(version)
+                          .versionType(VersionType.External)
+                          .document(document)));
     }
   }
 }

@@ -27,6 +27,12 @@ public final class FindingDocumentMapper implements DocumentMapper<Finding> {
     return finding.getFindingId();
   }
 
+  /** The revision: an older revision of a finding never overwrites a newer one. */
+  @Override
+  public long version(Finding finding) {
+    return finding.getRevision();
+  }
+
   @Override
   public Map<String, Object> document(Finding f) {
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -51,6 +57,10 @@ public final class FindingDocumentMapper implements DocumentMapper<Finding> {
     doc.put("summary", f.getSummary());
     doc.put("details", f.getDetails() == null ? Map.of() : new LinkedHashMap<>(f.getDetails()));
     doc.put("evidence", f.getEvidence() == null ? List.of() : List.copyOf(f.getEvidence()));
+    doc.put("revision", f.getRevision());
+    doc.put("status", name(f.getStatus()));
+    doc.put("resolved_at", iso(f.getResolvedAt()));
+    doc.put("resolution", f.getResolution());
     return doc;
   }
 

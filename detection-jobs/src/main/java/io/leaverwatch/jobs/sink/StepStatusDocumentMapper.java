@@ -27,6 +27,12 @@ public final class StepStatusDocumentMapper implements DocumentMapper<Offboardin
     return status.getStatusId();
   }
 
+  /** The revision: a status judged earlier never overwrites a later judgement. */
+  @Override
+  public long version(OffboardingStepStatus status) {
+    return status.getRevision();
+  }
+
   @Override
   public Map<String, Object> document(OffboardingStepStatus s) {
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -48,6 +54,7 @@ public final class StepStatusDocumentMapper implements DocumentMapper<Offboardin
         s.getEvidenceEventIds() == null ? List.of() : List.copyOf(s.getEvidenceEventIds()));
     doc.put("rule_id", s.getRuleId());
     doc.put("detail", s.getDetail());
+    doc.put("revision", s.getRevision());
     return doc;
   }
 }

@@ -1,7 +1,6 @@
 package io.leaverwatch.jobs.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
@@ -104,8 +103,9 @@ class ElasticsearchSinkITCase {
   }
 
   @Test
-  void aDocumentTheMappingRejectsFailsTheJobNamingIndexIdAndReason() throws Exception {
+  void aDocumentTheMappingRejectsGoesToTheDeadLetterIndexAndEveryOtherArrives() throws Exception {
     ElasticsearchClient client = es.client();
+    IndexTemplates.install(client, "sinkit"); // the strict dead-letter template under test
     client
         .indices()
         .create(
@@ -115,17 +115,68 @@ class ElasticsearchSinkITCase {
                         new StringReader(
                             "{\"mappings\":{\"dynamic\":\"strict\",\"properties\":"
                                 + "{\"n\":{\"type\":\"long\"},\"label\":{\"type\":\"keyword\"}}}}")));
+    List<String> elements = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      elements.add("ok-" + i + ":" + i);
+    }
+    elements.add(25, "bad-7:seven");
     StreamExecutionEnvironment env = env();
-    env.fromData(List.of("ok-1:1", "bad-7:seven", "ok-2:2"))
+    env.fromData(elements)
         .sinkTo(ElasticsearchSink.of(config(), new ColonMapper("strict")))
         .name("es");
+    env.execute("mapping error"); // the job finishes: no exception, no restart
 
-    assertThatThrownBy(() -> env.execute("mapping error"))
-        .rootCause()
-        .isInstanceOf(DocumentRejectedException.class)
-        .hasMessageContaining("id=bad-7")
-        .hasMessageContaining("index sinkit-strict")
-        .hasMessageContaining("HTTP 400")
-        .hasMessageContaining("parsing_exception");
+    client.indices().refresh(r -> r.index("sinkit-strict", "sinkit-dlq"));
+    assertThat(client.count(c -> c.index("sinkit-strict")).count()).isEqualTo(50);
+    var letters =
+        client.search(
+            q ->
+                q.index("sinkit-dlq")
+                    .query(x -> x.term(t -> t.field("document_id").value("bad-7"))),
+            Map.class);
+    assertThat(letters.hits().hits()).hasSize(1);
+    Map<?, ?> letter = letters.hits().hits().get(0).source();
+    assertThat(letter.get("document_index")).isEqualTo("sinkit-strict");
+    assertThat(letter.get("http_status")).isEqualTo(400);
+    assertThat((String) letter.get("reason"))
+        .contains("id=bad-7", "index sinkit-strict", "parsing_exception");
+    assertThat(letter.get("document")).isEqualTo(Map.of("n", "seven", "label", "doc seven"));
+  }
+
+  /** Revision 5 then revision 3 of one finding, and again after a "restart": 5 stays. */
+  @Test
+  void anOlderRevisionOfAFindingNeverOverwritesANewerOne() throws Exception {
+    ElasticsearchClient client = es.client();
+    IndexTemplates.install(client, "sinkit");
+    io.leaverwatch.schema.Finding newer = IndexTemplatesITCase.finding();
+    newer.setFindingId("f-versioned");
+    newer.setEventCount(5);
+    newer.setRevision(5);
+    io.leaverwatch.schema.Finding older =
+        io.leaverwatch.schema.Finding.newBuilder(newer).setEventCount(3).setRevision(3).build();
+    for (int run = 0; run < 2; run++) {
+      try (ElasticsearchSinkWriter<io.leaverwatch.schema.Finding> writer =
+          new ElasticsearchSinkWriter<>(config(), new FindingDocumentMapper())) {
+        if (run == 0) {
+          writer.write(newer, null);
+          writer.flush(false);
+          writer.write(older, null);
+        } else {
+          // a replay from scratch: both again, the older last
+          writer.write(older, null);
+          writer.flush(false);
+          writer.write(newer, null);
+          writer.flush(false);
+          writer.write(older, null);
+        }
+        writer.flush(true);
+        assertThat(writer.deadLettered()).isZero();
+        assertThat(writer.versionConflicts()).isEqualTo(run == 0 ? 1 : 3);
+      }
+    }
+    @SuppressWarnings("rawtypes")
+    var stored = client.get(g -> g.index("sinkit-findings").id("f-versioned"), Map.class);
+    assertThat(stored.version()).isEqualTo(5);
+    assertThat(stored.source()).containsEntry("revision", 5).containsEntry("event_count", 5);
   }
 }

@@ -277,32 +277,178 @@ class ElasticsearchSinkWriterTest {
   }
 
   @Test
-  void failsTheWriterOnAMappingErrorNamingIndexIdAndReasonWithoutTheSecret() throws Exception {
+  void aDocumentRefusedForGoodIsDeadLetteredWithItsReasonAndTheOthersArrive() throws Exception {
     es.then(
         ids ->
             FakeElasticsearch.items(
                 ids,
                 id ->
-                    "{\"index\":{\"_index\":\"leaverwatch-findings\",\"_id\":\""
-                        + id
-                        + "\",\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\","
-                        + "\"reason\":\"failed to parse field [event_count] of type [long] near "
-                        + API_KEY
-                        + "\"}}}"));
+                    id.equals("f-bad")
+                        ? "{\"index\":{\"_index\":\"leaverwatch-findings\",\"_id\":\"f-bad\","
+                            + "\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\","
+                            + "\"reason\":\"failed to parse field [event_count] of type [long] near "
+                            + API_KEY
+                            + "\"}}}"
+                        : "{\"index\":{\"_index\":\"leaverwatch-findings\",\"_id\":\""
+                            + id
+                            + "\",\"status\":201}}"));
     try (ElasticsearchSinkWriter<String> writer =
         new ElasticsearchSinkWriter<>(config().build(), BY_ID)) {
+      writer.write("f-1", null);
       writer.write("f-bad", null);
-      assertThatThrownBy(() -> writer.flush(false))
-          .isInstanceOf(DocumentRejectedException.class)
-          .hasMessageContaining("id=f-bad")
-          .hasMessageContaining("index leaverwatch-findings")
-          .hasMessageContaining("HTTP 400")
-          .hasMessageContaining("mapper_parsing_exception: failed to parse field [event_count]")
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(API_KEY));
-      assertThatThrownBy(() -> writer.write("f-next", null))
-          .isInstanceOf(DocumentRejectedException.class);
+      writer.write("f-2", null);
+      writer.flush(false);
+      writer.write("f-next", null);
+      writer.flush(true);
+
+      assertThat(writer.acknowledged()).isEqualTo(3);
+      assertThat(writer.deadLettered()).isEqualTo(1);
+    }
+    List<List<String>> requests = es.requests();
+    assertThat(requests.get(0)).containsExactly("f-1", "f-bad", "f-2");
+    assertThat(requests.stream().flatMap(List::stream)).contains("f-next");
+    String dlqRequest =
+        es.bodies.stream().filter(b -> b.contains("leaverwatch-dlq")).findFirst().orElseThrow();
+    String[] lines = dlqRequest.split("\n");
+    int at = 0;
+    while (!lines[at].contains("leaverwatch-dlq")) {
+      at += 2;
+    }
+    var letter = JSON.readTree(lines[at + 1]);
+    assertThat(letter.path("document_id").asText()).isEqualTo("f-bad");
+    assertThat(letter.path("document_index").asText()).isEqualTo("leaverwatch-findings");
+    assertThat(letter.path("http_status").asInt()).isEqualTo(400);
+    assertThat(letter.path("error_type").asText()).isEqualTo("mapper_parsing_exception");
+    assertThat(letter.path("reason").asText())
+        .contains("id=f-bad", "failed to parse field [event_count]")
+        .doesNotContain(API_KEY);
+    assertThat(letter.path("document").path("finding_id").asText()).isEqualTo("f-bad");
+    assertThat(dlqRequest).doesNotContain(API_KEY);
+  }
+
+  @Test
+  void anOutageLongerThanAnyRetryBudgetLosesNothingAndThrowsNothing() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      es.then(ids -> FakeElasticsearch.wholeRequest(429, "es_rejected_execution_exception"));
+      es.then(ids -> FakeElasticsearch.wholeRequest(503, "unavailable_shards_exception"));
+    }
+    ElasticsearchSinkConfig defaults =
+        ElasticsearchSinkConfig.builder()
+            .url(es.url())
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+            .build();
+    try (ElasticsearchSinkWriter<String> writer = new ElasticsearchSinkWriter<>(defaults, BY_ID)) {
+      for (int i = 0; i < 50; i++) {
+        writer.write("f-" + i, null);
+      }
+      writer.flush(true);
+      assertThat(writer.acknowledged()).isEqualTo(50);
+      assertThat(writer.deadLettered()).isZero();
+    }
+    List<List<String>> requests = es.requests();
+    assertThat(requests).hasSizeGreaterThan(12);
+    assertThat(requests.stream().skip(12).flatMap(List::stream).distinct()).hasSize(50);
+  }
+
+  @Test
+  void elasticsearchStoppedForAWhileThenBackLosesNothing() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    ElasticsearchSinkConfig stopped =
+        ElasticsearchSinkConfig.builder()
+            .url("http://127.0.0.1:" + port)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+            .build();
+    HttpServer back = null;
+    try (ElasticsearchSinkWriter<String> writer = new ElasticsearchSinkWriter<>(stopped, BY_ID)) {
+      writer.write("f-1", null);
+      writer.write("f-2", null);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (writer.retries() < 20 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(writer.retries()).as("connection refused, retried").isGreaterThanOrEqualTo(20);
+      List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+      back = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      back.createContext(
+          "/",
+          exchange -> {
+            String body =
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            List<String> ids = new ArrayList<>();
+            String[] lines = body.split("\n");
+            for (int i = 0; i < lines.length; i += 2) {
+              ids.add(JSON.readTree(lines[i]).path("index").path("_id").asText());
+            }
+            received.addAll(ids);
+            byte[] bytes =
+                FakeElasticsearch.allCreated(ids).body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(bytes);
+            }
+          });
+      back.start();
+      writer.flush(true);
+      assertThat(writer.acknowledged()).isEqualTo(2);
+      assertThat(received).containsOnly("f-1", "f-2");
+    } finally {
+      if (back != null) {
+        back.stop(0);
+      }
+    }
+  }
+
+  @Test
+  void aDocumentWithAVersionIsWrittenExternallyVersionedAndAConflictMeansDelivered()
+      throws Exception {
+    DocumentMapper<String> versioned =
+        new DocumentMapper<>() {
+          @Override
+          public String index(String element) {
+            return "findings";
+          }
+
+          @Override
+          public String id(String element) {
+            return "f-1";
+          }
+
+          @Override
+          public long version(String element) {
+            return Long.parseLong(element);
+          }
+
+          @Override
+          public Map<String, Object> document(String element) {
+            return Map.of("finding_id", "f-1", "revision", Long.parseLong(element));
+          }
+        };
+    es.then(
+        ids ->
+            FakeElasticsearch.items(
+                ids,
+                id ->
+                    "{\"index\":{\"_index\":\"leaverwatch-findings\",\"_id\":\"f-1\",\"status\":409,"
+                        + "\"error\":{\"type\":\"version_conflict_engine_exception\",\"reason\":"
+                        + "\"[f-1]: version conflict, current version [5] is higher or equal to the one"
+                        + " provided [3]\"}}}"));
+    try (ElasticsearchSinkWriter<String> writer =
+        new ElasticsearchSinkWriter<>(config().build(), versioned)) {
+      writer.write("3", null);
+      writer.flush(false);
+      assertThat(writer.acknowledged()).isEqualTo(1);
+      assertThat(writer.versionConflicts()).isEqualTo(1);
+      assertThat(writer.deadLettered()).isZero();
     }
     assertThat(es.requests()).hasSize(1);
+    var action = JSON.readTree(es.bodies.get(0).split("\n")[0]).path("index");
+    assertThat(action.path("version").asLong()).isEqualTo(3);
+    assertThat(action.path("version_type").asText()).isEqualTo("external");
   }
 
   @Test

@@ -165,6 +165,38 @@ class IndexTemplatesITCase {
         .hasMessageContaining("sevrity");
   }
 
+  /** Lucene refuses a term over 32766 bytes: without ignore_above the whole finding was refused. */
+  @Test
+  void keywordsLongerThanLuceneTakesAreKeptWholeInTheSourceAndNotIndexed() throws Exception {
+    String longIdentity = "arn:aws:sts::123456789012:assumed-role/" + "r".repeat(40_000);
+    Finding f = finding();
+    f.setFindingId("f-long");
+    f.setIdentity(longIdentity);
+    f.setEmail("e".repeat(40_000) + "@example.com");
+    f.setAction("a".repeat(40_000));
+    f.setEventIds(List.of("e".repeat(40_000)));
+    FindingDocumentMapper mapper = new FindingDocumentMapper();
+    client.index(
+        i ->
+            i.index("tmplit-findings")
+                .id(mapper.id(f))
+                .document(mapper.document(f))
+                .refresh(Refresh.True));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> source =
+        client.get(g -> g.index("tmplit-findings").id("f-long"), Map.class).source();
+    assertThat(source.get("identity")).isEqualTo(longIdentity);
+    assertThat(
+            client
+                .count(
+                    c ->
+                        c.index("tmplit-findings")
+                            .query(q -> q.term(t -> t.field("finding_id").value("f-long"))))
+                .count())
+        .isEqualTo(1);
+  }
+
   @Test
   void refusesToTurnAPlainIndexIntoTheAlias() throws Exception {
     client.indices().create(c -> c.index("plainit-findings"));
