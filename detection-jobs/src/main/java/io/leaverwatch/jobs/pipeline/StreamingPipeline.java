@@ -48,18 +48,15 @@ public final class StreamingPipeline {
     // shuffles lie between an event and its finding
     env.setBufferTimeout(20);
     env.setParallelism(cfg.parallelism());
-    // checkpoints on disk: the JobManager's in-memory storage caps state at 5 MB, which a few
-    // hundred people already exceed
-    String checkpoints =
-        cfg.checkpointDir() != null
-            ? cfg.checkpointDir()
-            : java.nio.file.Path.of(".leaverwatch", "checkpoints")
-                .toAbsolutePath()
-                .toUri()
-                .toString();
     org.apache.flink.configuration.Configuration c =
         new org.apache.flink.configuration.Configuration();
-    c.setString("execution.checkpointing.dir", checkpoints);
+    c.setString("execution.checkpointing.dir", checkpointDir(cfg));
+    // a stopped or crashed run leaves its checkpoints behind: the next start resumes from the
+    // newest (RetainedCheckpoints), with the detectors' state and every source's offsets
+    c.set(
+        org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    c.set(org.apache.flink.configuration.CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
     env.configure(c);
 
     DataStream<RawAuditRecord> raw =
@@ -185,6 +182,17 @@ public final class StreamingPipeline {
           .name("elasticsearch step statuses");
     }
     return out;
+  }
+
+  /**
+   * Where checkpoints go: {@code checkpoint_dir}, else {@code .leaverwatch/checkpoints} under the
+   * working directory. On disk: the JobManager's in-memory storage caps state at 5 MB, which a few
+   * hundred people already exceed.
+   */
+  public static String checkpointDir(PipelineConfig cfg) {
+    return cfg.checkpointDir() != null
+        ? cfg.checkpointDir()
+        : java.nio.file.Path.of(".leaverwatch", "checkpoints").toAbsolutePath().toUri().toString();
   }
 
   /**
