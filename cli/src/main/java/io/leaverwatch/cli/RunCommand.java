@@ -4,6 +4,7 @@ import io.leaverwatch.core.normalize.RulesDirectory;
 import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.core.rules.RuleSetLoader;
 import io.leaverwatch.jobs.pipeline.PipelineConfig;
+import io.leaverwatch.jobs.pipeline.RetainedCheckpoints;
 import io.leaverwatch.jobs.pipeline.StreamingPipeline;
 import io.leaverwatch.jobs.sink.ElasticsearchClients;
 import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +42,14 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--rules", paramLabel = "DIR", description = "Rules directory.")
   Path rules;
+
+  @Option(
+      names = "--from-savepoint",
+      paramLabel = "PATH",
+      description =
+          "Resume from this savepoint or checkpoint (a chk-N or savepoint directory) instead of"
+              + " the newest complete checkpoint retained in checkpoint_dir.")
+  String fromSavepoint;
 
   @Override
   public Integer call() throws Exception {
@@ -75,10 +85,31 @@ public final class RunCommand implements Callable<Integer> {
     }
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
+    resumeFrom(cfg).ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), conf);
     StreamingPipeline.build(env, cfg, rulesDir.toString(), System.getenv());
     env.execute("leaverwatch detection");
     return 0;
+  }
+
+  /** --from-savepoint, else the newest complete checkpoint a previous run left, else none. */
+  private java.util.Optional<String> resumeFrom(PipelineConfig cfg) {
+    if (fromSavepoint != null) {
+      if (!fromSavepoint.contains("://") && !Files.exists(Path.of(fromSavepoint))) {
+        throw new UsageException("--from-savepoint: " + fromSavepoint + " not found");
+      }
+      spec.commandLine().getErr().println("run: resuming from savepoint " + fromSavepoint);
+      return java.util.Optional.of(fromSavepoint);
+    }
+    String dir = StreamingPipeline.checkpointDir(cfg);
+    java.util.Optional<String> latest = RetainedCheckpoints.latest(dir);
+    spec.commandLine()
+        .getErr()
+        .println(
+            latest
+                .map(p -> "run: resuming from checkpoint " + p)
+                .orElse("run: no checkpoint in " + dir + ", starting fresh"));
+    return latest;
   }
 }

@@ -1,6 +1,7 @@
 package io.leaverwatch.jobs;
 
 import io.leaverwatch.core.detect.IdentityResolver;
+import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.PersonSignal;
 import io.leaverwatch.schema.SignalKind;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -20,7 +22,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * The identity directory is global: any event can teach it a key that every later event needs. It
  * runs with parallelism 1 (hash lookups only, far from the bottleneck) and snapshots the directory
- * as operator state. Inputs given up front ({@code bootstrap}: the departures and identities of a
+ * as operator state, with the latest departure of each person: a person whose detector state was
+ * cleared after its horizon gets the departure back with their next event, and a restored job must
+ * still know it. Inputs given up front ({@code bootstrap}: the departures and identities of a
  * bounded run) are emitted before the first event, so a bounded run never depends on which file was
  * read first. At the end of a bounded input it tells every departed person's detector that input is
  * over, with the "as of" instant.
@@ -36,6 +40,7 @@ public final class ResolveIdentitiesOperator extends AbstractStreamOperator<Pers
   private transient boolean bootstrapped;
   private transient long maxEventTime;
   private transient ListState<String> directoryState;
+  private transient ListState<Departure> departuresState;
 
   public ResolveIdentitiesOperator(
       List<PersonSignal> bootstrap, boolean emitEndOfInput, Long asOfMillis) {
@@ -63,6 +68,16 @@ public final class ResolveIdentitiesOperator extends AbstractStreamOperator<Pers
       }
     }
     resolver.directory().restore(restored);
+    // absent from checkpoints taken before it was kept: such a job restores without it
+    departuresState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>("departures", new AvroTypeInfo<>(Departure.class)));
+    for (Departure d : departuresState.get()) {
+      resolver.departures().put(d.getPersonId(), d);
+      resolver.departedPersons().add(d.getPersonId());
+    }
     bootstrapped = context.isRestored();
   }
 
@@ -73,6 +88,7 @@ public final class ResolveIdentitiesOperator extends AbstractStreamOperator<Pers
     resolver.directory().snapshot().forEach((k, v) -> entries.add(k + '\u0000' + v));
     resolver.departedPersons().forEach(p -> entries.add("D\u0000" + p));
     directoryState.update(entries);
+    departuresState.update(new ArrayList<>(resolver.departures().values()));
   }
 
   @Override

@@ -48,42 +48,54 @@ public final class StreamingPipeline {
     // shuffles lie between an event and its finding
     env.setBufferTimeout(20);
     env.setParallelism(cfg.parallelism());
-    // checkpoints on disk: the JobManager's in-memory storage caps state at 5 MB, which a few
-    // hundred people already exceed
-    String checkpoints =
-        cfg.checkpointDir() != null
-            ? cfg.checkpointDir()
-            : java.nio.file.Path.of(".leaverwatch", "checkpoints")
-                .toAbsolutePath()
-                .toUri()
-                .toString();
     org.apache.flink.configuration.Configuration c =
         new org.apache.flink.configuration.Configuration();
-    c.setString("execution.checkpointing.dir", checkpoints);
+    c.setString("execution.checkpointing.dir", checkpointDir(cfg));
+    // a stopped or crashed run leaves its checkpoints behind: the next start resumes from the
+    // newest (RetainedCheckpoints), with the detectors' state and every source's offsets
+    c.set(
+        org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    c.set(org.apache.flink.configuration.CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
     env.configure(c);
 
     DataStream<RawAuditRecord> raw =
         env.fromSource(
-                source(cfg, cfg.topic("raw"), new RawRecordDeserializer()),
+                source(
+                    cfg,
+                    cfg.topic("raw"),
+                    startingOffsets(cfg, "raw"),
+                    new RawRecordDeserializer()),
                 WatermarkStrategy.noWatermarks(),
                 "audit.raw")
             .uid("kafka-audit-raw");
     DataStream<Departure> departures =
         env.fromSource(
-                source(cfg, cfg.topic("departures"), new AvroValueDeserializer<>(Departure.class)),
+                source(
+                    cfg,
+                    cfg.topic("departures"),
+                    startingOffsets(cfg, "departures"),
+                    new AvroValueDeserializer<>(Departure.class)),
                 sideInputWatermarks(),
                 "hr.departures")
             .uid("kafka-departures");
     DataStream<IdentityLink> identities =
         env.fromSource(
                 source(
-                    cfg, cfg.topic("identities"), new AvroValueDeserializer<>(IdentityLink.class)),
+                    cfg,
+                    cfg.topic("identities"),
+                    startingOffsets(cfg, "identities"),
+                    new AvroValueDeserializer<>(IdentityLink.class)),
                 sideInputWatermarks(),
                 "iam.identities")
             .uid("kafka-identities");
     DataStream<AccessGrant> grants =
         env.fromSource(
-                source(cfg, cfg.topic("access"), new AvroValueDeserializer<>(AccessGrant.class)),
+                source(
+                    cfg,
+                    cfg.topic("access"),
+                    startingOffsets(cfg, "access"),
+                    new AvroValueDeserializer<>(AccessGrant.class)),
                 sideInputWatermarks(),
                 "iam.access-snapshots")
             .uid("kafka-access");
@@ -173,6 +185,17 @@ public final class StreamingPipeline {
   }
 
   /**
+   * Where checkpoints go: {@code checkpoint_dir}, else {@code .leaverwatch/checkpoints} under the
+   * working directory. On disk: the JobManager's in-memory storage caps state at 5 MB, which a few
+   * hundred people already exceed.
+   */
+  public static String checkpointDir(PipelineConfig cfg) {
+    return cfg.checkpointDir() != null
+        ? cfg.checkpointDir()
+        : java.nio.file.Path.of(".leaverwatch", "checkpoints").toAbsolutePath().toUri().toString();
+  }
+
+  /**
    * HR and IAM records carry no event time of their own: their sources declare "no holding back" so
    * that event time, and with it the revocation deadlines, follows the audit events alone.
    */
@@ -222,19 +245,33 @@ public final class StreamingPipeline {
     return d;
   }
 
-  private static <T> KafkaSource<T> source(
-      PipelineConfig cfg, String topic, KafkaRecordDeserializationSchema<T> deserializer) {
-    OffsetsInitializer start;
+  /**
+   * Where a fresh start (no checkpoint or savepoint restored) reads each topic. {@code
+   * starting_offsets} applies to the streams of observations; {@code hr.departures} and {@code
+   * iam.identities} are compacted tables, the state every detector joins against, so they are read
+   * from the earliest offset whatever it says: a restart with {@code committed} would otherwise
+   * forget every departure and identity published before it. A restored job resumes every topic
+   * from the offsets in its checkpoint, the resolver's state holding what came before.
+   */
+  static OffsetsInitializer startingOffsets(PipelineConfig cfg, String topicKey) {
+    if (topicKey.equals("departures") || topicKey.equals("identities")) {
+      return OffsetsInitializer.earliest();
+    }
     switch (cfg.startingOffsets()) {
       case "latest":
-        start = OffsetsInitializer.latest();
-        break;
+        return OffsetsInitializer.latest();
       case "committed":
-        start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        break;
+        return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
       default:
-        start = OffsetsInitializer.earliest();
+        return OffsetsInitializer.earliest();
     }
+  }
+
+  private static <T> KafkaSource<T> source(
+      PipelineConfig cfg,
+      String topic,
+      OffsetsInitializer start,
+      KafkaRecordDeserializationSchema<T> deserializer) {
     Properties p = cfg.kafkaSecurity();
     p.setProperty("isolation.level", "read_committed");
     return KafkaSource.<T>builder()
