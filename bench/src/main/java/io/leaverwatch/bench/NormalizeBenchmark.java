@@ -96,7 +96,8 @@ public class NormalizeBenchmark {
         Instant.EPOCH,
         "bench",
         "line 1",
-        ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)),
+        null);
   }
 
   @Benchmark

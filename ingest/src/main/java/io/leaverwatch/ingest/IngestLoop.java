@@ -1,5 +1,8 @@
 package io.leaverwatch.ingest;
 
+import io.leaverwatch.core.read.RecordReader;
+import io.leaverwatch.core.read.RejectedRecords;
+import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.RecordSink;
 import io.leaverwatch.ingest.state.Checkpoint;
 import io.leaverwatch.ingest.state.CheckpointStore;
@@ -11,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -18,9 +22,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Moves pages from a source to a sink. The cursor advances only after the sink confirmed the page,
- * and events whose ids sit at the cursor boundary are dropped, so a restart re-reads at most one
- * page and never repeats an event that has an id.
+ * Moves pages from a source to a sink. The cursor advances only after the sink confirmed every
+ * record of the page, and events whose ids sit at the cursor boundary are dropped, so a restart
+ * re-reads at most one page. A page whose send failed (or was cut short by a stop) is sent again
+ * unless the sink can prove it holds all of it; a sink that cannot (records spread over partitions
+ * acknowledged one by one) gets the page again, and the detection job drops the repeats by event
+ * id.
+ *
+ * <p>A record the sink could never take (over {@code maxRecordBytes} encoded, the message limit) or
+ * one the connector could not read is sent as a rejected record with its reason and first bytes
+ * instead, so it is dead-lettered rather than retried forever or dropped.
  */
 public final class IngestLoop {
   private final PageSource source;
@@ -32,6 +43,7 @@ public final class IngestLoop {
   private final Sleeper sleeper;
   private final IngestLog log;
   private final IngestStatus status;
+  private final int maxRecordBytes;
 
   public IngestLoop(
       PageSource source,
@@ -41,6 +53,30 @@ public final class IngestLoop {
       Sleeper sleeper,
       IngestLog log,
       IngestStatus status) {
+    this(source, sink, store, clock, sleeper, log, status, FilePublisher.DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  /**
+   * @param maxRecordBytes largest encoded record sent as it is: match the producer's {@code
+   *     max.request.size} and the topic's {@code max.message.bytes}, less room for batch overhead
+   */
+  public IngestLoop(
+      PageSource source,
+      RecordSink<RawAuditRecord> sink,
+      CheckpointStore store,
+      Clock clock,
+      Sleeper sleeper,
+      IngestLog log,
+      IngestStatus status,
+      int maxRecordBytes) {
+    if (maxRecordBytes < FilePublisher.MIN_MAX_MESSAGE_BYTES) {
+      throw new IllegalArgumentException(
+          "record limit of "
+              + maxRecordBytes
+              + " bytes is below the smallest accepted, "
+              + FilePublisher.MIN_MAX_MESSAGE_BYTES);
+    }
+    this.maxRecordBytes = maxRecordBytes;
     this.source = source;
     this.sink = sink;
     this.store = store;
@@ -66,14 +102,7 @@ public final class IngestLoop {
             continue;
           }
         }
-        fresh.add(
-            RawAuditRecord.newBuilder()
-                .setSource(source.source())
-                .setReceivedAt(receivedAt)
-                .setOrigin(e.origin())
-                .setCursor(e.cursor())
-                .setPayload(ByteBuffer.wrap(e.payload()))
-                .build());
+        fresh.add(record(e, receivedAt));
         if (e.time() != null && (newest == null || e.time().isAfter(newest))) {
           newest = e.time();
         }
@@ -100,12 +129,83 @@ public final class IngestLoop {
     }
   }
 
+  private RawAuditRecord record(PageSource.Event e, Instant receivedAt) throws IOException {
+    if (e.rejected() != null) {
+      return rejection(e.rejected(), e, e.payload(), receivedAt);
+    }
+    RawAuditRecord r =
+        RawAuditRecord.newBuilder()
+            .setSource(source.source())
+            .setConnector(source.connector())
+            .setReceivedAt(receivedAt)
+            .setOrigin(e.origin())
+            .setCursor(e.cursor())
+            .setPayload(ByteBuffer.wrap(e.payload()))
+            .build();
+    // Strings take at most 3 bytes a char plus a length; only a record near the limit is encoded
+    // to measure it.
+    long bound =
+        e.payload().length
+            + 3L * (len(e.origin()) + len(e.cursor()) + len(source.source()))
+            + len(source.connector()) * 3L
+            + 64;
+    if (bound <= maxRecordBytes) {
+      return r;
+    }
+    int size = RawAuditRecord.getEncoder().encode(r).remaining();
+    if (size <= maxRecordBytes) {
+      return r;
+    }
+    int keep = Math.min(e.payload().length, RecordReader.OVERSIZED_HEAD_BYTES);
+    log.warn(
+        "sending "
+            + e.origin()
+            + " "
+            + e.cursor()
+            + " as a rejected record: "
+            + size
+            + " bytes is over the "
+            + maxRecordBytes
+            + "-byte message limit");
+    return rejection(
+        "record of "
+            + size
+            + " bytes exceeds the "
+            + maxRecordBytes
+            + "-byte message limit; only its first "
+            + keep
+            + " bytes are kept",
+        e,
+        Arrays.copyOf(e.payload(), keep),
+        receivedAt);
+  }
+
+  private RawAuditRecord rejection(
+      String reason, PageSource.Event e, byte[] head, Instant receivedAt) {
+    RawAuditRecord r = RejectedRecords.of(reason, e.origin(), e.cursor(), head, receivedAt);
+    r.setConnector(source.connector());
+    return r;
+  }
+
+  private static int len(String s) {
+    return s == null ? 0 : s.length();
+  }
+
   private Checkpoint settlePending(Checkpoint cp) throws IOException {
     String pendingNext = cp.get(PENDING_NEXT);
     if (pendingNext == null) {
       return cp;
     }
     Checkpoint before = cp.with(PENDING_NEXT, null).with(PENDING_LAST, null);
+    if (!sink.lastRecordProvesBatch()) {
+      // The page's last record on the topic says nothing about a record on another partition.
+      log.warn(
+          source.key()
+              + ": cannot tell whether all of the page sent before the last stop reached the sink"
+              + " (its records are acknowledged one by one); sending it again (downstream"
+              + " deduplicates by event id)");
+      return before;
+    }
     Optional<Boolean> held = sink.holds(decode(cp.get(PENDING_LAST)));
     if (held.orElse(false)) {
       Checkpoint next = CursorStore.fromJson(pendingNext);

@@ -32,6 +32,11 @@ public final class InMemorySink<T> implements RecordSink<T> {
   }
 
   @Override
+  public boolean lastRecordProvesBatch() {
+    return true;
+  }
+
+  @Override
   public synchronized java.util.Optional<Boolean> holds(T record) {
     return java.util.Optional.of(records.contains(record));
   }

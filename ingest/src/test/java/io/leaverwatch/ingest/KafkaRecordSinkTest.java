@@ -66,4 +66,43 @@ class KafkaRecordSinkTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("did not acknowledge");
   }
+
+  @Test
+  void aTransactionalSinkCommitsEachBatchAsOneTransaction() throws Exception {
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    KafkaRecordSink<RawAuditRecord> sink =
+        KafkaRecordSink.transactional(
+            producer, "audit.raw", r -> "k", KafkaRecordSinkTest::encode, null);
+    sink.send(List.of(record("{\"uuid\":\"u1\"}"), record("{\"uuid\":\"u2\"}")));
+    assertThat(producer.transactionCommitted()).isTrue();
+    assertThat(producer.history()).hasSize(2);
+    assertThat(sink.lastRecordProvesBatch()).isTrue();
+  }
+
+  @Test
+  void aRefusedRecordAbortsTheWholeTransaction() {
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    KafkaRecordSink<RawAuditRecord> sink =
+        KafkaRecordSink.transactional(
+            producer, "audit.raw", r -> "k", KafkaRecordSinkTest::encode, null);
+    producer.commitTransactionException =
+        new org.apache.kafka.common.errors.NotEnoughReplicasException("isr of partition 2");
+    assertThatThrownBy(() -> sink.send(List.of(record("{}"), record("{\"a\":1}"))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("aborted, none of it is delivered");
+    assertThat(producer.transactionAborted()).isTrue();
+    assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void aPlainSinkDoesNotClaimItsLastRecordProvesTheBatch() {
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    assertThat(
+            new KafkaRecordSink<>(producer, "audit.raw", r -> "k", KafkaRecordSinkTest::encode)
+                .lastRecordProvesBatch())
+        .isFalse();
+  }
 }

@@ -644,7 +644,8 @@ final class PipelineBench implements AutoCloseable {
             Instant.now(),
             "bench-marker",
             "marker " + i,
-            ByteBuffer.wrap(JSON.writeValueAsBytes(e)));
+            ByteBuffer.wrap(JSON.writeValueAsBytes(e)),
+            null);
     return AvroMessages.encode(raw);
   }
 

@@ -105,24 +105,14 @@ final class IngestRuntime implements AutoCloseable {
     return b == null ? "localhost:9092" : b;
   }
 
-  RecordSink<RawAuditRecord> rawSink() {
+  /** The file sink every connector shares with {@code --to file:PATH}. */
+  private RecordSink<RawAuditRecord> rawFileSink() {
     if (rawSink == null) {
       String to = target();
-      if (to.startsWith("file:")) {
-        rawSink = fileSink(to, RecordJson::rawRecordLine);
-      } else if (to.equals("kafka")) {
-        String topic = setting(options.topic, "kafka", "topic");
-        String servers = bootstrap();
-        rawSink =
-            new KafkaRecordSink<>(
-                KafkaRecordSink.producer(servers, "leaverwatch-ingest"),
-                topic == null ? RAW_TOPIC : topic,
-                EventKeys::of,
-                IngestRuntime::encode,
-                () -> KafkaRecordSink.tailConsumer(servers));
-      } else {
+      if (!to.startsWith("file:")) {
         throw new UsageException("--to " + to + ": expected kafka or file:PATH");
       }
+      rawSink = fileSink(to, RecordJson::rawRecordLine);
       closeables.add(rawSink);
     }
     return rawSink;
@@ -214,7 +204,30 @@ final class IngestRuntime implements AutoCloseable {
 
   IngestLoop loop(PageSource source, IngestLog log) {
     return new IngestLoop(
-        source, rawSink(), store(), clock, Sleeper.REAL, log, status(source.key()));
+        source, rawSink(source.key()), store(), clock, Sleeper.REAL, log, status(source.key()));
+  }
+
+  /**
+   * To Kafka, each connector gets its own transactional producer (its transactional id named after
+   * its cursor), so a page is delivered whole or not at all and a restarted connector fences the
+   * process it replaces; to a file, every connector appends to the one file.
+   */
+  private RecordSink<RawAuditRecord> rawSink(String sourceKey) {
+    if (!target().equals("kafka")) {
+      return rawFileSink();
+    }
+    String topic = setting(options.topic, "kafka", "topic");
+    String servers = bootstrap();
+    RecordSink<RawAuditRecord> sink =
+        KafkaRecordSink.transactional(
+            KafkaRecordSink.transactionalProducer(
+                servers, "leaverwatch-ingest", "leaverwatch-ingest-" + sourceKey),
+            topic == null ? RAW_TOPIC : topic,
+            EventKeys::of,
+            IngestRuntime::encode,
+            () -> KafkaRecordSink.tailConsumer(servers));
+    closeables.add(sink);
+    return sink;
   }
 
   /**

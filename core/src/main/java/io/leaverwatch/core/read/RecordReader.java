@@ -330,7 +330,8 @@ public final class RecordReader implements Iterator<ReadItem>, Closeable {
     }
 
     private RawAuditRecord record(String cursor, byte[] payload) {
-      return new RawAuditRecord(null, clock.instant(), origin, cursor, ByteBuffer.wrap(payload));
+      return new RawAuditRecord(
+          null, clock.instant(), origin, cursor, ByteBuffer.wrap(payload), null);
     }
 
     void close() {

@@ -51,7 +51,7 @@ final class TestInputs {
   }
 
   static RawAuditRecord raw(byte[] bytes) {
-    return new RawAuditRecord(null, RECEIVED, "test", "line 1", ByteBuffer.wrap(bytes));
+    return new RawAuditRecord(null, RECEIVED, "test", "line 1", ByteBuffer.wrap(bytes), null);
   }
 
   static List<Normalization> normalizeAll(EventNormalizer n, Path... inputs) {

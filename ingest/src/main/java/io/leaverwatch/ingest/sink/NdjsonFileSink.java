@@ -72,6 +72,12 @@ public final class NdjsonFileSink<T> implements RecordSink<T> {
     return Optional.of(text.startsWith(wanted) && from == 0 || text.contains("\n" + wanted));
   }
 
+  /** One positional write per batch: a batch's last line on disk means every line before it is. */
+  @Override
+  public boolean lastRecordProvesBatch() {
+    return true;
+  }
+
   public Path path() {
     return path;
   }

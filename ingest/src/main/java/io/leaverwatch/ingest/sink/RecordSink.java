@@ -21,6 +21,16 @@ public interface RecordSink<T> extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Whether {@link #holds} on a batch's last record proves the whole batch is held: true for a sink
+   * whose batches land all or nothing (a Kafka transaction) or strictly in order (one append to a
+   * file). False for a sink that spreads a batch over partitions acknowledged one by one, where the
+   * last record can land while another is lost; a pending batch is then sent again.
+   */
+  default boolean lastRecordProvesBatch() {
+    return false;
+  }
+
   @Override
   default void close() throws IOException {}
 }

@@ -43,6 +43,12 @@ class KafkaDeliveryITCase {
   static KafkaClusterTestKit cluster;
 
   @TempDir Path state;
+  static Path stateDir;
+
+  @org.junit.jupiter.api.BeforeEach
+  void keepStateDir() {
+    stateDir = state;
+  }
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -53,6 +59,9 @@ class KafkaDeliveryITCase {
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .build())
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("transaction.state.log.num.partitions", "3")
             .build();
     cluster.format();
     cluster.startup();
@@ -103,6 +112,7 @@ class KafkaDeliveryITCase {
       List<String> keys = new ArrayList<>();
       Properties p = new Properties();
       p.put("bootstrap.servers", bootstrap);
+      p.put("isolation.level", "read_committed");
       p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
       try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
@@ -129,6 +139,125 @@ class KafkaDeliveryITCase {
     }
   }
 
+  @Test
+  void aPageWithARecordRefusedOnOnePartitionIsDeliveredWholeOrNotAtAll() throws Exception {
+    String topic = "audit.raw.refusing";
+    try (Admin admin = Admin.create(cluster.clientProperties())) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, 3, (short) 1)
+                      .configs(java.util.Map.of("max.message.bytes", "20000"))))
+          .all()
+          .get();
+    }
+    // Random text does not compress: this record's batch is over the topic's limit and its
+    // partition refuses it, while the page's other records are accepted by theirs.
+    byte[] noise = new byte[40_000];
+    new java.util.Random(7).nextBytes(noise);
+    String big =
+        "{\"uuid\":\"r-2\",\"pad\":\""
+            + java.util.Base64.getEncoder().encodeToString(noise)
+            + "\"}";
+    List<String> page = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      page.add(i == 2 ? big : "{\"uuid\":\"r-" + i + "\"}");
+    }
+    var source =
+        new io.leaverwatch.ingest.ListPageSource()
+            .page("{\"uuid\":\"r-0\"}")
+            .page(page.toArray(String[]::new));
+    FakeClock clock = new FakeClock(T0);
+    String bootstrap = cluster.bootstrapServers();
+    try (var sink = sink(bootstrap, topic)) {
+      assertThatThrownBy(() -> listLoop(source, clock, sink).runOnce())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("aborted");
+    }
+    assertThat(new CursorStore(state).load(source.key()).orElseThrow().position())
+        .as("the cursor stays before the refused page")
+        .isEqualTo("1");
+    assertThat(readAll(bootstrap, topic, 1)).containsExactly("{\"uuid\":\"r-0\"}");
+
+    // The operator raises the topic's limit; the next pass delivers the page once.
+    try (Admin admin = Admin.create(cluster.clientProperties())) {
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      admin
+          .incrementalAlterConfigs(
+              java.util.Map.of(
+                  resource,
+                  List.of(
+                      new org.apache.kafka.clients.admin.AlterConfigOp(
+                          new org.apache.kafka.clients.admin.ConfigEntry(
+                              "max.message.bytes", "1048588"),
+                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try (var sink = sink(bootstrap, topic)) {
+        listLoop(source, clock, sink).runOnce();
+        break;
+      } catch (IOException e) {
+        // the new limit takes a moment to reach the broker's log
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+    List<String> expected = new ArrayList<>(page);
+    expected.add(0, "{\"uuid\":\"r-0\"}");
+    assertThat(readAll(bootstrap, topic, expected.size()))
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  static IngestLoop listLoop(
+      io.leaverwatch.ingest.PageSource source,
+      FakeClock clock,
+      KafkaRecordSink<RawAuditRecord> sink)
+      throws IOException {
+    IngestLog log = new IngestLog("list");
+    return new IngestLoop(
+        source,
+        sink,
+        new CursorStore(stateDir),
+        clock,
+        clock.sleeper(),
+        log,
+        new IngestStatus("list", clock));
+  }
+
+  /** The committed payloads of the topic: waits for {@code expected}, then for any extra. */
+  static List<String> readAll(String bootstrap, String topic, int expected) throws IOException {
+    List<String> onTopic = new ArrayList<>();
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
+    p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+      List<TopicPartition> tps =
+          List.of(
+              new TopicPartition(topic, 0),
+              new TopicPartition(topic, 1),
+              new TopicPartition(topic, 2));
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (onTopic.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          RawAuditRecord raw = RawAuditRecord.getDecoder().decode(r.value());
+          onTopic.add(StandardCharsets.UTF_8.decode(raw.getPayload()).toString());
+        }
+      }
+      onTopic.addAll(drain(c));
+    }
+    return onTopic;
+  }
+
   static List<String> drain(KafkaConsumer<String, byte[]> c) throws IOException {
     List<String> more = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
@@ -141,8 +270,8 @@ class KafkaDeliveryITCase {
   }
 
   static KafkaRecordSink<RawAuditRecord> sink(String bootstrap, String topic) {
-    return new KafkaRecordSink<>(
-        KafkaRecordSink.producer(bootstrap, "it"),
+    return KafkaRecordSink.transactional(
+        KafkaRecordSink.transactionalProducer(bootstrap, "it", "it-github-acme"),
         topic,
         EventKeys::of,
         KafkaDeliveryITCase::encode,
