@@ -18,7 +18,8 @@ import java.util.function.Function;
  * A REST audit log paged with Link rel="next" (GitHub audit log, Okta System Log). The next link is
  * the cursor; an empty page or a page without a next link means caught up. When a source stops
  * offering a next link, the cursor becomes a fresh query from the newest event's second, with the
- * ids at that second remembered so they are not delivered twice.
+ * ids at that second remembered so they are not delivered twice. A next link or a stored cursor is
+ * followed only on the origin of the initial URL (see {@link Origins}).
  */
 public final class LinkPagedSource implements PageSource {
   static final int MAX_REMEMBERED_IDS = 2000;
@@ -64,7 +65,14 @@ public final class LinkPagedSource implements PageSource {
 
   @Override
   public Page fetch(Checkpoint at) throws SourceException, InterruptedException {
-    URI uri = URI.create(at.position());
+    URI uri;
+    try {
+      uri = URI.create(at.position());
+    } catch (IllegalArgumentException e) {
+      throw new SourceException(
+          source + ": the stored cursor of " + key + " is not a URL: " + e.getMessage(), false);
+    }
+    Origins.require(source, initial, uri, "the stored cursor of " + key);
     RateLimitedHttp.Page page = http.getPage(uri);
     List<Event> events = new ArrayList<>(page.events().size());
     Set<String> ids = new LinkedHashSet<>();
@@ -84,6 +92,7 @@ public final class LinkPagedSource implements PageSource {
     // return them again, and this is what keeps them from leaving the connector twice.
     Set<String> recent = recentIds(at.boundaryIds(), ids);
     if (page.next().isPresent()) {
+      Origins.require(source, initial, page.next().get(), "the Link rel=\"next\" of " + page.uri());
       Checkpoint next = Checkpoint.at(page.next().get().toString()).withBoundary(recent);
       return new Page(events, next, events.isEmpty());
     }

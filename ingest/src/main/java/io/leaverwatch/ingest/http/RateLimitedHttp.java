@@ -70,6 +70,10 @@ public final class RateLimitedHttp {
     credentials.secrets().forEach(log::addSecret);
   }
 
+  public String sourceName() {
+    return sourceName;
+  }
+
   public Page getPage(URI uri) throws SourceException, InterruptedException {
     String lastReason = "";
     int attempts = 0;
@@ -179,20 +183,13 @@ public final class RateLimitedHttp {
         }
         URI next = current.resolve(loc.get());
         // Never hand the token to a different host than the one it was configured for.
-        sendAuth = sendAuth && sameOrigin(uri, next);
+        sendAuth = sendAuth && Origins.same(uri, next);
         current = next;
         continue;
       }
       return r;
     }
     throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + uri);
-  }
-
-  private static boolean sameOrigin(URI a, URI b) {
-    return a.getHost() != null
-        && a.getHost().equalsIgnoreCase(b.getHost())
-        && a.getPort() == b.getPort()
-        && a.getScheme().equalsIgnoreCase(b.getScheme());
   }
 
   private void waitForBudget() throws InterruptedException {

@@ -1,6 +1,7 @@
 package io.leaverwatch.ingest.snapshot;
 
 import io.leaverwatch.ingest.SourceException;
+import io.leaverwatch.ingest.http.Origins;
 import io.leaverwatch.ingest.http.RateLimitedHttp;
 import io.leaverwatch.ingest.http.RawEvent;
 import io.leaverwatch.schema.AccessGrant;
@@ -25,13 +26,14 @@ public interface AccessSnapshot {
         .build();
   }
 
-  /** Every element of a Link-paginated JSON list. */
+  /** Every element of a Link-paginated JSON list, following next links on its origin only. */
   static List<RawEvent> all(RateLimitedHttp http, URI first)
       throws SourceException, InterruptedException {
     List<RawEvent> out = new ArrayList<>();
     Optional<URI> next = Optional.of(first);
     int pages = 0;
     while (next.isPresent()) {
+      Origins.require(http.sourceName(), first, next.get(), "the Link rel=\"next\"");
       RateLimitedHttp.Page p = http.getPage(next.get());
       out.addAll(p.events());
       next = p.events().isEmpty() ? Optional.empty() : p.next();
