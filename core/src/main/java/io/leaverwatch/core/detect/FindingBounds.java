@@ -94,6 +94,8 @@ public final class FindingBounds {
     s.setStepId(text(s.getStepId(), MAX_TEXT_CHARS));
     s.setRuleId(text(s.getRuleId(), MAX_TEXT_CHARS));
     s.setDetail(text(s.getDetail(), MAX_TEXT_CHARS));
+    s.setCompletedBy(text(s.getCompletedBy(), MAX_TEXT_CHARS));
+    s.setLastActivityEventId(text(s.getLastActivityEventId(), MAX_TEXT_CHARS));
     s.setEvidenceEventIds(
         ids(s.getEvidenceEventIds() == null ? List.of() : s.getEvidenceEventIds()));
     return s;

@@ -614,6 +614,11 @@ public final class PersonDetector implements Serializable {
                   .setEvidenceEventIds(limit(r.evidenceIds(), MAX_EVENT_IDS))
                   .setRuleId(b.ruleId(step.id()))
                   .setDetail(r.detail())
+                  .setCompletedBy(r.completedBy())
+                  .setCompletedByAutomation(r.completedByAutomation())
+                  .setLastActivityAt(
+                      r.lastActivityAt() == null ? null : Instant.ofEpochMilli(r.lastActivityAt()))
+                  .setLastActivityEventId(r.lastActivityEventId())
                   .setRevision(Revisions.ofStep(r.state(), r.completedAt(), r.evidenceIds().size()))
                   .build()));
     }

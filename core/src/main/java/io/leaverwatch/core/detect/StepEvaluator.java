@@ -29,31 +29,40 @@ public final class StepEvaluator {
     long deadline = deadline(s, step);
     Long best = null;
     List<String> bestIds = List.of();
+    EventRef bestBy = null;
     for (List<String> alternative : step.anyOf()) {
       long doneAt = Long.MIN_VALUE;
+      EventRef doneBy = null;
       List<String> ids = new ArrayList<>();
       boolean satisfied = true;
       for (String action : alternative) {
         if (action.equals(RevocationStep.ALL_ACCESS_KEYS_REVOKED)) {
-          Long t = allKeysRevokedAt(s, from, now, ids);
-          if (t == null) {
+          EventRef last = allKeysRevokedAt(s, from, now, ids);
+          if (last == null) {
             satisfied = false;
             break;
           }
-          doneAt = Math.max(doneAt, t);
+          if (last.time > doneAt) {
+            doneAt = last.time;
+            doneBy = last.eventId == null ? null : last;
+          }
         } else {
           EventRef e = firstSuccess(s, step.system(), action, from, now);
           if (e == null) {
             satisfied = false;
             break;
           }
-          doneAt = Math.max(doneAt, e.time);
+          if (e.time > doneAt) {
+            doneAt = e.time;
+            doneBy = e;
+          }
           ids.add(e.eventId);
         }
       }
       if (satisfied && (best == null || doneAt < best)) {
         best = doneAt == Long.MIN_VALUE ? from : doneAt;
         bestIds = ids;
+        bestBy = doneBy;
       }
     }
     int failed = 0;
@@ -70,22 +79,53 @@ public final class StepEvaluator {
         failReason = e.reason;
       }
     }
+    EventRef lastActivity = lastActivity(s, step.system(), now);
     if (best != null) {
       StepState state = best <= deadline ? StepState.ON_TIME : StepState.LATE;
-      return new StepResult(state, best, bestIds, failed, null);
+      return new StepResult(state, best, bestIds, failed, null).withEvidence(bestBy, lastActivity);
     }
     if (deadline > now) {
-      return new StepResult(StepState.PENDING, null, failedIds, failed, null);
+      return new StepResult(StepState.PENDING, null, failedIds, failed, null)
+          .withEvidence(null, lastActivity);
     }
     if (failed > 0) {
       return new StepResult(
-          StepState.FAILED,
-          null,
-          failedIds,
-          failed,
-          failed + " failed attempt(s)" + (failReason == null ? "" : ", last: " + failReason));
+              StepState.FAILED,
+              null,
+              failedIds,
+              failed,
+              failed + " failed attempt(s)" + (failReason == null ? "" : ", last: " + failReason))
+          .withEvidence(null, lastActivity);
     }
-    return new StepResult(StepState.MISSING, null, List.of(), 0, "no revocation event seen");
+    return new StepResult(StepState.MISSING, null, List.of(), 0, "no revocation event seen")
+        .withEvidence(null, lastActivity);
+  }
+
+  /**
+   * The person's latest activity as actor (failed attempts too) on a system up to {@code now}, from
+   * the hourly buckets. Past a bucket's kept events only the time is known: the result then has
+   * that time and no event id.
+   */
+  static EventRef lastActivity(PersonState s, String system, long now) {
+    EventRef last = null;
+    for (ActivityBucket b : s.activity.values()) {
+      if (!system.equals(Systems.ofSource(b.source)) || b.hourStart > now) {
+        continue;
+      }
+      for (EventRef e : b.refs) {
+        if (e.time <= now && (last == null || e.time > last.time)) {
+          last = e;
+        }
+      }
+      if (b.overflowCount > 0
+          && b.overflowLast <= now
+          && (last == null || b.overflowLast > last.time)) {
+        EventRef overflow = new EventRef();
+        overflow.time = b.overflowLast;
+        last = overflow;
+      }
+    }
+    return last;
   }
 
   private static EventRef firstSuccess(
@@ -105,9 +145,13 @@ public final class StepEvaluator {
     return best;
   }
 
-  /** When every known access key had been deleted or made inactive; null if one still is not. */
-  private static Long allKeysRevokedAt(PersonState s, long from, long now, List<String> ids) {
-    long latest = Long.MIN_VALUE;
+  /**
+   * The revocation that left no known access key active (the latest of each key's first deletion or
+   * deactivation); null if one still is active. With no known key, an event with no id at {@code
+   * from}.
+   */
+  private static EventRef allKeysRevokedAt(PersonState s, long from, long now, List<String> ids) {
+    EventRef latest = null;
     for (Map.Entry<String, Long> key : s.accessKeys.entrySet()) {
       EventRef revoked = null;
       for (EventRef e : s.notable) {
@@ -123,8 +167,15 @@ public final class StepEvaluator {
       if (revoked == null) {
         return null;
       }
-      latest = Math.max(latest, revoked.time);
+      if (latest == null || revoked.time > latest.time) {
+        latest = revoked;
+      }
       ids.add(revoked.eventId);
+    }
+    if (latest == null) {
+      EventRef none = new EventRef();
+      none.time = Long.MIN_VALUE;
+      return none;
     }
     return latest;
   }

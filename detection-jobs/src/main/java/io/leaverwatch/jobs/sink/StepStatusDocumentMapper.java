@@ -55,6 +55,10 @@ public final class StepStatusDocumentMapper implements DocumentMapper<Offboardin
     doc.put("rule_id", s.getRuleId());
     doc.put("detail", s.getDetail());
     doc.put("revision", s.getRevision());
+    doc.put("completed_by", s.getCompletedBy());
+    doc.put("completed_by_automation", s.getCompletedByAutomation());
+    doc.put("last_activity_at", iso(s.getLastActivityAt()));
+    doc.put("last_activity_event_id", s.getLastActivityEventId());
     return doc;
   }
 }
