@@ -41,12 +41,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dataDir;
   private final int brokerPort;
+  private final int controllerPort;
   private final ServiceProcess process;
   private final Path consoleLog;
 
-  private EmbeddedKafka(Path dataDir, int brokerPort, ServiceProcess process, Path consoleLog) {
+  private EmbeddedKafka(
+      Path dataDir, int brokerPort, int controllerPort, ServiceProcess process, Path consoleLog) {
     this.dataDir = dataDir;
     this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
     this.process = process;
     this.consoleLog = consoleLog;
   }
@@ -58,7 +61,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public static EmbeddedKafka start(Path dataDir, Duration timeout) {
     try {
-      return launch(dataDir.toAbsolutePath().normalize(), timeout);
+      return launch(dataDir.toAbsolutePath().normalize(), timeout, FreePorts.pick(2));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Kafka in " + dataDir, e);
     }
@@ -75,13 +78,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     return ServiceProcess.stopRecorded(dataDir.toAbsolutePath().normalize().resolve(PID_FILE));
   }
 
-  private static EmbeddedKafka launch(Path dataDir, Duration timeout) throws IOException {
+  /**
+   * Stops this broker and starts it again on the same ports and log dirs (what a rolling restart
+   * does to a client): the returned broker replaces this one, which is closed.
+   */
+  public EmbeddedKafka restart() {
+    process.close();
+    try {
+      return launch(dataDir, DEFAULT_TIMEOUT, new int[] {brokerPort, controllerPort});
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart Kafka in " + dataDir, e);
+    }
+  }
+
+  private static EmbeddedKafka launch(Path dataDir, Duration timeout, int[] ports)
+      throws IOException {
     Files.createDirectories(dataDir);
     Path pidFile = dataDir.resolve(PID_FILE);
     stopLeftovers(dataDir);
     Path logDir = dataDir.resolve("kafka-logs");
     Files.createDirectories(logDir);
-    int[] ports = FreePorts.pick(2);
     Path serverProperties = dataDir.resolve("server.properties");
     Files.writeString(serverProperties, serverProperties(logDir, ports[0], ports[1]));
 
@@ -114,7 +130,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     builder.environment().remove("KAFKA_OPTS");
     ServiceProcess process =
         ServiceProcess.start("kafka", builder, pidFile, consoleLog, marker, () -> {});
-    EmbeddedKafka broker = new EmbeddedKafka(dataDir, ports[0], process, consoleLog);
+    EmbeddedKafka broker = new EmbeddedKafka(dataDir, ports[0], ports[1], process, consoleLog);
     try {
       broker.awaitReady(timeout);
     } catch (RuntimeException e) {

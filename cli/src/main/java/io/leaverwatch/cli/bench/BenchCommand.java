@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures the pipeline on this machine; see `bench pipeline --help`.",
-    subcommands = {PipelineBenchCommand.class})
+    subcommands = {PipelineBenchCommand.class, DrillsCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
