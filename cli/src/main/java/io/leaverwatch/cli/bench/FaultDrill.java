@@ -83,6 +83,7 @@ import org.elasticsearch.client.RestClient;
  */
 final class FaultDrill {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String POISON_ORIGIN = "fault-drill-poison";
 
   /** What the drill does to the pipeline. */
   record Plan(
@@ -329,15 +330,26 @@ final class FaultDrill {
         Set<String> normalised = distinctEventIds(bootstrap, topics.get("events"));
         Set<String> missing = new TreeSet<>(expectedEvents);
         missing.removeAll(normalised);
-        Set<String> deadPositions = deadLetterPositions(bootstrap, topics.get("dlq"));
-        Set<String> poisonPositions = new HashSet<>();
-        for (RecordMetadata m : poison) {
-          poisonPositions.add(m.topic() + "/" + m.partition() + "@" + m.offset());
+        // a poison record is known by its position when it does not decode, and by the origin and
+        // cursor it carries when it does (a decoded record's dead letter names those)
+        List<Set<String>> dead = deadLetterKeys(bootstrap, topics.get("dlq"));
+        Set<String> deadKeys = new HashSet<>();
+        dead.forEach(deadKeys::addAll);
+        Set<String> poisonKeys = new HashSet<>();
+        Set<String> notDead = new TreeSet<>();
+        for (int i = 0; i < poison.size(); i++) {
+          RecordMetadata m = poison.get(i);
+          String at = m.topic() + "/" + m.partition() + "@" + m.offset();
+          String named = POISON_ORIGIN + "#" + i;
+          poisonKeys.add(at);
+          poisonKeys.add(named);
+          if (!deadKeys.contains(at) && !deadKeys.contains(named)) {
+            notDead.add(at);
+          }
         }
-        Set<String> notDead = new TreeSet<>(poisonPositions);
-        notDead.removeAll(deadPositions);
-        Set<String> unexpectedDead = new TreeSet<>(deadPositions);
-        unexpectedDead.removeAll(poisonPositions);
+        long unexpectedDead =
+            dead.stream().filter(keys -> keys.stream().noneMatch(poisonKeys::contains)).count();
+        int deadPositionsCount = new HashSet<>(dead).size();
         long[] topic = findingsTopic(bootstrap, topics.get("findings"));
 
         TreeSet<String> lost = new TreeSet<>(expected.keySet());
@@ -371,9 +383,9 @@ final class FaultDrill {
             expectedEvents.size(),
             normalised.size(),
             missing.size(),
-            deadPositions.size(),
+            deadPositionsCount,
             notDead.size(),
-            unexpectedDead.size(),
+            unexpectedDead,
             expected.size(),
             actual.size(),
             lost.size(),
@@ -627,7 +639,7 @@ final class FaultDrill {
             RawAuditRecord.newBuilder()
                 .setSource("okta")
                 .setReceivedAt(Instant.parse("2026-10-02T10:00:00Z"))
-                .setOrigin("fault-drill")
+                .setOrigin(POISON_ORIGIN)
                 .setCursor(String.valueOf(i))
                 .setPayload(
                     ByteBuffer.wrap(
@@ -760,16 +772,24 @@ final class FaultDrill {
     return ids;
   }
 
-  private static Set<String> deadLetterPositions(String bootstrap, String topic) {
-    Set<String> at = new HashSet<>();
+  /** Each dead letter's keys: its raw position, and its origin and cursor when it has them. */
+  private static List<Set<String>> deadLetterKeys(String bootstrap, String topic) {
+    List<Set<String>> all = new ArrayList<>();
     readAll(
         bootstrap,
         topic,
         r -> {
           DeadLetter d = decode(() -> DeadLetter.getDecoder().decode(r.value()));
-          at.add(d.getTopic() + "/" + d.getPartition() + "@" + d.getOffset());
+          Set<String> keys = new HashSet<>();
+          if (d.getTopic() != null && d.getOffset() != null) {
+            keys.add(d.getTopic() + "/" + d.getPartition() + "@" + d.getOffset());
+          }
+          if (d.getOrigin() != null && d.getCursor() != null) {
+            keys.add(d.getOrigin() + "#" + d.getCursor());
+          }
+          all.add(keys);
         });
-    return at;
+    return all;
   }
 
   /**
