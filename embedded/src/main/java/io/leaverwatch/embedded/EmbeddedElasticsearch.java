@@ -173,10 +173,12 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     }
     Path consoleLog = dataDir.resolve("console.log");
     // the staging folder's path is unique to this run and on the command line of the launcher
-    // (-Des.path.conf) and of the node's JVM: the marker a later run checks before stopping them
+    // (-Des.path.conf) and of the node's JVM (-Djava.io.tmpdir, -XX:HeapDumpPath): the marker a
+    // later run checks before it stops a recorded pid
+    String marker = staging.root() + "/";
     ServiceProcess process =
         ServiceProcess.start(
-            "elasticsearch", builder, pidFile, consoleLog, configDir.toString(), staging::remove);
+            "elasticsearch", builder, pidFile, consoleLog, marker, staging::remove);
     EmbeddedElasticsearch node = new EmbeddedElasticsearch(dataDir, ports[0], process, staging);
     try {
       node.awaitYellow(timeout);

@@ -157,9 +157,30 @@ final class ServiceProcess implements AutoCloseable {
     if (!Files.isRegularFile(pidFile)) {
       return List.of();
     }
+    List<ProcessHandle> stale = new ArrayList<>();
+    for (ProcessHandle recorded : stillRunning(pidFile)) {
+      stale.add(recorded);
+      recorded.descendants().filter(p -> !stale.contains(p)).forEach(stale::add);
+    }
+    stopAll(stale, GRACEFUL_STOP);
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete pid file " + pidFile, e);
+    }
+    return stale.stream().map(ProcessHandle::pid).toList();
+  }
+
+  /**
+   * The processes {@code pidFile} records that are still the same processes: alive, started at the
+   * recorded time, with the recorded marker on their command line.
+   */
+  static List<ProcessHandle> stillRunning(Path pidFile) {
     List<String> lines;
     try {
       lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return List.of();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read pid file " + pidFile, e);
     }
@@ -181,23 +202,13 @@ final class ServiceProcess implements AutoCloseable {
         // a line we did not write: ignore it
       }
     }
-    List<ProcessHandle> stale = new ArrayList<>();
+    List<ProcessHandle> same = new ArrayList<>();
     if (marker != null && !marker.isEmpty()) {
       for (Map.Entry<Long, String> entry : recorded.entrySet()) {
-        Optional<ProcessHandle> same = sameProcess(entry.getKey(), entry.getValue(), marker);
-        if (same.isPresent()) {
-          stale.add(same.get());
-          same.get().descendants().filter(p -> !stale.contains(p)).forEach(stale::add);
-        }
+        sameProcess(entry.getKey(), entry.getValue(), marker).ifPresent(same::add);
       }
     }
-    stopAll(stale, GRACEFUL_STOP);
-    try {
-      Files.deleteIfExists(pidFile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete pid file " + pidFile, e);
-    }
-    return stale.stream().map(ProcessHandle::pid).toList();
+    return same;
   }
 
   /** The live process {@code pid} if it started at {@code start} and carries {@code marker}. */

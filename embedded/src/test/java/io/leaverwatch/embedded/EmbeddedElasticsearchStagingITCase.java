@@ -79,7 +79,12 @@ class EmbeddedElasticsearchStagingITCase {
         }
       }
       assertThat(staging.startsWith(home)).as("%s is under %s", staging, home).isFalse();
-      assertThat(dataDir.resolve("elasticsearch.pid")).isRegularFile();
+      // each recorded pid is recognisable on its own (start time and marker), the node's JVM too,
+      // so that a later run stops it even if its launcher has died
+      assertThat(
+              ServiceProcess.stillRunning(dataDir.resolve("elasticsearch.pid")).stream()
+                  .map(ProcessHandle::pid))
+          .containsExactlyInAnyOrderElementsOf(pids);
       assertThat(dataDir.resolve("console.log")).isRegularFile();
     } finally {
       es.close();

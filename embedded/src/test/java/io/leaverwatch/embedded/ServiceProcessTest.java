@@ -76,7 +76,7 @@ class ServiceProcessTest {
             sleeper(staging.config().toString()),
             dataDir.resolve(EmbeddedElasticsearch.PID_FILE),
             dataDir.resolve("console.log"),
-            staging.config().toString(),
+            staging.root() + "/",
             staging::remove);
     try {
       assertThat(staging.root()).isDirectory();
