@@ -60,6 +60,7 @@ public final class StreamingPipeline {
     org.apache.flink.configuration.Configuration c =
         new org.apache.flink.configuration.Configuration();
     c.setString("execution.checkpointing.dir", checkpoints);
+    FaultTolerance.configure(c);
     env.configure(c);
 
     DataStream<RawAuditRecord> raw =
