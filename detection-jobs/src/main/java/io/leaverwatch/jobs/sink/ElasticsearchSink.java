@@ -9,8 +9,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * A Flink Sink V2 that upserts each element into Elasticsearch as one document, by id. At least
  * once, idempotent by id: a replay after a restore overwrites the same documents, so the index ends
- * up exactly-once in content. No Elasticsearch connector exists for Flink 2.x; this one is built on
- * the official Java client's {@code BulkIngester}.
+ * up exactly-once in content; with a {@link DocumentMapper#version} (findings and step statuses:
+ * their revision) an older version never overwrites a newer one. A document refused for good goes
+ * to {@code <prefix>-dlq}; transient refusals are retried until Elasticsearch takes them (see
+ * {@link ElasticsearchSinkWriter}). No Elasticsearch connector exists for Flink 2.x; this one is
+ * built on the official Java client's {@code BulkIngester}.
  *
  * <pre>{@code
  * findings.sinkTo(ElasticsearchSink.of(config, new FindingDocumentMapper()))

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * it is in Elasticsearch (or in the dead-letter index).
  *
  * <ul>
- *   <li><b>Transient refusals</b> (429, any 5xx, connection errors) are retried per document with
+ *   <li><b>Transient refusals</b> (429, any 5xx, connection errors; for a single document also a
+ *       missing index, missing privileges or a write block) are retried per document with
  *       exponential back-off, by default without end: an outage of Elasticsearch blocks the
  *       checkpoint until it is over instead of failing the job, and nothing is lost.
  *   <li><b>Refusals for good</b> (a mapping error, a malformed document) do not fail the job: the
@@ -355,7 +356,7 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
           // external versioning: Elasticsearch has this version of the document or a newer one
           conflicts.incrementAndGet();
           acknowledge(doc);
-        } else if (isRetryableStatus(item.status())) {
+        } else if (isTransient(item.status(), item.error().type())) {
           retryOrFail(doc, "HTTP " + item.status() + " " + describe(item.error()), null);
         } else {
           deadLetter(doc, item.status(), item.error().type(), describe(item.error()));
@@ -391,6 +392,21 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
       text.append("; caused by ").append(cause.type()).append(": ").append(cause.reason());
     }
     return text.toString();
+  }
+
+  /**
+   * A refusal of one document that says nothing about the document: overload, server trouble, a
+   * missing index, missing privileges or a write block (a full disk) heal, or are healed by an
+   * operator, and a dead letter would meet the same refusal. Everything else (a mapping error, a
+   * malformed document: 400, 413) is about the document and refuses it for good.
+   */
+  static boolean isTransient(int status, String errorType) {
+    return isRetryableStatus(status)
+        || status == 401
+        || status == 403
+        || status == 404
+        || status == 408
+        || "cluster_block_exception".equals(errorType);
   }
 
   /** Overload (429) and server trouble (5xx) heal; other refusals do not. */

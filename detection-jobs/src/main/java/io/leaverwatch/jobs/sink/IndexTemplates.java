@@ -14,7 +14,8 @@ import java.util.List;
  * Installs the Leaverwatch index templates (the JSON files in {@code dashboards/index-templates/},
  * packaged into this jar under {@code leaverwatch/index-templates/}) and creates, for each, the
  * first rollover-ready index {@code <prefix>-<name>-000001} behind the write alias {@code
- * <prefix>-<name>}. Idempotent: run it before every job start.
+ * <prefix>-<name>}, and brings the mappings of the indices already behind the alias up to date.
+ * Idempotent: run it before every job start.
  *
  * <p>Run it before the sink writes: a write to a missing alias would auto-create a plain index of
  * that name, which can never become an alias.
@@ -36,6 +37,7 @@ public final class IndexTemplates {
       String template = templateJson(name, prefix);
       client.indices().putIndexTemplate(t -> t.name(alias).withJson(new StringReader(template)));
       ensureWriteAlias(client, alias);
+      updateMappings(client, alias, template);
       aliases.add(alias);
     }
     return aliases;
@@ -57,6 +59,29 @@ public final class IndexTemplates {
               : template.putObject("_meta");
       meta.put("alias", alias);
       return JSON.writeValueAsString(template);
+    }
+  }
+
+  /**
+   * A template applies to indices created after it: the indices already behind the alias get its
+   * mappings too (new fields, such as {@code revision}, and {@code ignore_above}), or a strict
+   * mapping written by an older version would refuse every document that has the new fields.
+   * Mappings only grow: a field whose type changed cannot be updated and stops the install.
+   */
+  private static void updateMappings(ElasticsearchClient client, String alias, String template)
+      throws IOException {
+    String mappings =
+        JSON.writeValueAsString(JSON.readTree(template).path("template").path("mappings"));
+    try {
+      client.indices().putMapping(m -> m.index(alias).withJson(new StringReader(mappings)));
+    } catch (ElasticsearchException e) {
+      throw new IllegalStateException(
+          "the indices behind "
+              + alias
+              + " cannot take the current mappings ("
+              + e.getMessage()
+              + "): reindex them into a new index created from the template",
+          e);
     }
   }
 

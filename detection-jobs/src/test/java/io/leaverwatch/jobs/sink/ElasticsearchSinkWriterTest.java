@@ -351,6 +351,37 @@ class ElasticsearchSinkWriterTest {
   }
 
   @Test
+  void aMissingIndexOrAWriteBlockIsWaitedOutNotDeadLettered() throws Exception {
+    es.then(
+        ids ->
+            FakeElasticsearch.items(
+                ids,
+                id ->
+                    "{\"index\":{\"_index\":\"leaverwatch-findings\",\"_id\":\""
+                        + id
+                        + "\",\"status\":404,\"error\":{\"type\":\"index_not_found_exception\","
+                        + "\"reason\":\"no such index [leaverwatch-findings]\"}}}"));
+    es.then(
+        ids ->
+            FakeElasticsearch.items(
+                ids,
+                id ->
+                    "{\"index\":{\"_index\":\"leaverwatch-findings\",\"_id\":\""
+                        + id
+                        + "\",\"status\":403,\"error\":{\"type\":\"cluster_block_exception\","
+                        + "\"reason\":\"index [leaverwatch-findings] blocked by: [FORBIDDEN/8/index"
+                        + " write (api)]\"}}}"));
+    try (ElasticsearchSinkWriter<String> writer =
+        new ElasticsearchSinkWriter<>(config().build(), BY_ID)) {
+      writer.write("f-1", null);
+      writer.flush(true);
+      assertThat(writer.acknowledged()).isEqualTo(1);
+      assertThat(writer.deadLettered()).isZero();
+    }
+    assertThat(es.requests()).containsExactly(List.of("f-1"), List.of("f-1"), List.of("f-1"));
+  }
+
+  @Test
   void elasticsearchStoppedForAWhileThenBackLosesNothing() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

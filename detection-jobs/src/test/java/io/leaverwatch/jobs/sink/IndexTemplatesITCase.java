@@ -14,6 +14,7 @@ import io.leaverwatch.schema.OffboardingStepStatus;
 import io.leaverwatch.schema.Severity;
 import io.leaverwatch.schema.Source;
 import io.leaverwatch.schema.StepState;
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -195,6 +196,35 @@ class IndexTemplatesITCase {
                             .query(q -> q.term(t -> t.field("finding_id").value("f-long"))))
                 .count())
         .isEqualTo(1);
+  }
+
+  /** An index created by an older template (no revision, no ignore_above) is brought up to date. */
+  @Test
+  void anIndexFromAnOlderTemplateTakesTheNewFieldsOnTheNextInstall() throws Exception {
+    client
+        .indices()
+        .create(
+            c ->
+                c.index("oldit-findings-000001")
+                    .aliases("oldit-findings", a -> a.isWriteIndex(true))
+                    .withJson(
+                        new StringReader(
+                            "{\"mappings\":{\"dynamic\":\"strict\",\"properties\":{"
+                                + "\"finding_id\":{\"type\":\"keyword\"},"
+                                + "\"identity\":{\"type\":\"keyword\"}}}}")));
+    IndexTemplates.install(client, "oldit");
+
+    Finding f = finding();
+    f.setIdentity("i".repeat(40_000));
+    f.setRevision(7);
+    FindingDocumentMapper mapper = new FindingDocumentMapper();
+    client.index(
+        i ->
+            i.index("oldit-findings")
+                .id(mapper.id(f))
+                .document(mapper.document(f))
+                .refresh(Refresh.True));
+    assertThat(client.count(c -> c.index("oldit-findings")).count()).isEqualTo(1);
   }
 
   @Test
