@@ -1,5 +1,6 @@
 package io.leaverwatch.ingest;
 
+import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.core.read.RejectedRecords;
 import io.leaverwatch.ingest.files.FilePublisher;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.avro.message.BinaryMessageDecoder;
 
 /**
  * Moves pages from a source to a sink. The cursor advances only after the sink confirmed every
@@ -38,6 +40,8 @@ public final class IngestLoop {
   private final RecordSink<RawAuditRecord> sink;
   private static final String PENDING_NEXT = "pending_next";
   private static final String PENDING_LAST = "pending_last_record";
+  private static final BinaryMessageDecoder<RawAuditRecord> DECODER =
+      AvroMessages.decoder(RawAuditRecord.class);
   private final CheckpointStore store;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -206,7 +210,18 @@ public final class IngestLoop {
               + " deduplicates by event id)");
       return before;
     }
-    Optional<Boolean> held = sink.holds(decode(cp.get(PENDING_LAST)));
+    RawAuditRecord last;
+    try {
+      last = decode(cp.get(PENDING_LAST));
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          source.key()
+              + ": the state's pending record cannot be read ("
+              + e.getMessage()
+              + "); sending the page again (downstream deduplicates by event id)");
+      return before;
+    }
+    Optional<Boolean> held = sink.holds(last);
     if (held.orElse(false)) {
       Checkpoint next = CursorStore.fromJson(pendingNext);
       store.save(source.key(), next);
@@ -233,7 +248,7 @@ public final class IngestLoop {
     if (s == null) {
       throw new IOException("state has a pending page but no pending record");
     }
-    return RawAuditRecord.getDecoder().decode(Base64.getDecoder().decode(s));
+    return DECODER.decode(Base64.getDecoder().decode(s));
   }
 
   /** Polls forever; outages are logged and retried, rejected credentials end the loop. */

@@ -59,6 +59,7 @@ final class AllIngestCommand implements Callable<Integer> {
                   ep,
                   rt.since("cloudtrail"),
                   settle == null ? Duration.ofMinutes(5) : settle,
+                  IngestConfig.duration(c.get("cloudtrail", "overlap"), "cloudtrail.overlap"),
                   rt.clock);
           loops.add(Map.entry(rt.loop(src, rt.log("cloudtrail")), rt.pollInterval("cloudtrail")));
         }
@@ -71,6 +72,8 @@ final class AllIngestCommand implements Callable<Integer> {
                 c.get("s3", "bucket"),
                 c.get("s3", "prefix"),
                 c.get("s3", "source"),
+                Sources.S3Limits.from(c),
+                rt.clock,
                 log);
         loops.add(Map.entry(rt.loop(src, log), rt.pollInterval("s3")));
       }

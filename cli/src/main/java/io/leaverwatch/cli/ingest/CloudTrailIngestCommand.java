@@ -40,6 +40,15 @@ final class CloudTrailIngestCommand implements Callable<Integer> {
       description = "how far behind now a window closes (default 5m: CloudTrail search delay)")
   String settle;
 
+  @Option(
+      names = "--overlap",
+      paramLabel = "DURATION",
+      description =
+          "how much of the previous window each window reads again, so events CloudTrail makes"
+              + " searchable late (up to ~15 min) are not lost; repeats are dropped by event id"
+              + " (default 15m)")
+  String overlap;
+
   @Override
   public Integer call() throws Exception {
     try (IngestRuntime rt = IngestCommand.runtime(options, spec)) {
@@ -60,7 +69,15 @@ final class CloudTrailIngestCommand implements Callable<Integer> {
       for (String r : rs) {
         var client = Sources.cloudTrail(r, ep);
         var source =
-            Sources.cloudTrailSource(client, r, ep, rt.since("cloudtrail"), settleFor, rt.clock);
+            Sources.cloudTrailSource(
+                client,
+                r,
+                ep,
+                rt.since("cloudtrail"),
+                settleFor,
+                IngestConfig.duration(
+                    rt.setting(overlap, "cloudtrail", "overlap"), "--overlap (cloudtrail.overlap)"),
+                rt.clock);
         loops.add(Map.entry(rt.loop(source, rt.log("cloudtrail")), rt.pollInterval("cloudtrail")));
       }
       return rt.runLoops(loops);

@@ -54,6 +54,14 @@ public final class FilesIngestCommand implements Callable<Integer> {
       description = "Raw topic (default: ${DEFAULT-VALUE}).")
   String rawTopic;
 
+  @Option(
+      names = "--normalised",
+      description =
+          "The audit files are already normalised AuditEvent lines (as `leaverwatch normalize`"
+              + " writes them). Without it such a line is dead-lettered: only an input marked so"
+              + " may carry a finished event.")
+  boolean normalised;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -87,7 +95,8 @@ public final class FilesIngestCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (Producer<String, byte[]> producer =
         KafkaRecordSink.producer(servers, "leaverwatch-ingest-files")) {
-      FilePublisher publisher = new FilePublisher(producer, topics);
+      FilePublisher publisher =
+          new FilePublisher(producer, topics, FilePublisher.DEFAULT_MAX_MESSAGE_BYTES, normalised);
       FilePublisher.Published people = publisher.publishPeople(departures, identities, access);
       err.printf(
           "ingest files: %d departure(s), %d identit(ies), %d grant(s) published%n",

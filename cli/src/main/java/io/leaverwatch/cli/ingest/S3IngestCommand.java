@@ -37,6 +37,22 @@ final class S3IngestCommand implements Callable<Integer> {
       description = "what the files hold (default cloudtrail)")
   String source;
 
+  @Option(
+      names = "--lookback",
+      paramLabel = "DURATION",
+      description =
+          "how long after its LastModified a key read is listed again, so a file delivered late"
+              + " under an earlier key is still read (default 1h)")
+  String lookback;
+
+  @Option(
+      names = "--max-object-bytes",
+      paramLabel = "N",
+      description =
+          "largest object read, after decompression (default 256MiB); a larger one is sent as a"
+              + " rejected record and dead-lettered with its reason")
+  String maxObjectBytes;
+
   @Override
   public Integer call() throws Exception {
     try (IngestRuntime rt = IngestCommand.runtime(options, spec)) {
@@ -49,6 +65,11 @@ final class S3IngestCommand implements Callable<Integer> {
               rt.setting(bucket, "s3", "bucket"),
               rt.setting(prefix, "s3", "prefix"),
               rt.setting(source, "s3", "source"),
+              new Sources.S3Limits(
+                  rt.setting(lookback, "s3", "lookback"),
+                  rt.config.get("s3", "lookback_keys"),
+                  rt.setting(maxObjectBytes, "s3", "max_object_bytes")),
+              rt.clock,
               log);
       return rt.runLoops(List.of(Map.entry(rt.loop(src, log), rt.pollInterval("s3"))));
     }

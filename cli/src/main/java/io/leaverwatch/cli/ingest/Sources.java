@@ -161,11 +161,22 @@ final class Sources {
       String endpoint,
       Instant since,
       Duration settle,
+      Duration overlap,
       Clock clock) {
     String origin =
         (endpoint != null ? endpoint : "https://cloudtrail." + region + ".amazonaws.com")
             + " LookupEvents";
-    return new CloudTrailLookupSource(client, region, origin, since, settle, clock);
+    if (overlap != null && overlap.isNegative()) {
+      throw new UsageException("--overlap (cloudtrail.overlap) must not be negative");
+    }
+    return new CloudTrailLookupSource(
+        client,
+        region,
+        origin,
+        since,
+        settle,
+        overlap == null ? CloudTrailLookupSource.DEFAULT_OVERLAP : overlap,
+        clock);
   }
 
   static S3Client s3(String region, String endpoint) {
@@ -176,8 +187,24 @@ final class Sources {
     return b.build();
   }
 
+  /**
+   * How far back an S3 connector lists again and how large an object it reads; null: the default.
+   */
+  record S3Limits(String lookback, String lookbackKeys, String maxObjectBytes) {
+    static S3Limits from(IngestConfig c) {
+      return new S3Limits(
+          c.get("s3", "lookback"), c.get("s3", "lookback_keys"), c.get("s3", "max_object_bytes"));
+    }
+  }
+
   static S3LogFileSource s3Source(
-      S3Client s3, String bucket, String prefix, String source, IngestLog log) {
+      S3Client s3,
+      String bucket,
+      String prefix,
+      String source,
+      S3Limits limits,
+      Clock clock,
+      IngestLog log) {
     if (bucket == null) {
       throw new UsageException("--bucket is required (or s3.bucket in --config)");
     }
@@ -185,7 +212,46 @@ final class Sources {
     if (!s.equals("cloudtrail") && !s.equals("github")) {
       throw new UsageException("--source " + s + ": expected cloudtrail or github");
     }
-    return new S3LogFileSource(s3, bucket, prefix, s, log);
+    Duration lookback = IngestConfig.duration(limits.lookback(), "--lookback (s3.lookback)");
+    if (lookback != null && lookback.isNegative()) {
+      throw new UsageException("--lookback (s3.lookback) must not be negative");
+    }
+    long keys = positive(limits.lookbackKeys(), "s3.lookback_keys");
+    long cap = positive(limits.maxObjectBytes(), "--max-object-bytes (s3.max_object_bytes)");
+    return new S3LogFileSource(
+        s3,
+        bucket,
+        prefix,
+        s,
+        log,
+        clock,
+        lookback == null ? S3LogFileSource.DEFAULT_LOOKBACK : lookback,
+        keys < 0 ? S3LogFileSource.DEFAULT_LOOKBACK_KEYS : (int) Math.min(keys, Integer.MAX_VALUE),
+        cap < 0 ? S3LogFileSource.DEFAULT_MAX_OBJECT_BYTES : cap);
+  }
+
+  /** A positive whole number (a plain count or bytes, KiB/MiB/GiB allowed), or -1 when unset. */
+  static long positive(String value, String what) {
+    if (value == null) {
+      return -1;
+    }
+    String v = value.trim();
+    long unit = 1;
+    for (String[] u : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
+      if (v.endsWith(u[0])) {
+        unit = Long.parseLong(u[1]);
+        v = v.substring(0, v.length() - u[0].length()).trim();
+      }
+    }
+    try {
+      long n = Math.multiplyExact(Long.parseLong(v), unit);
+      if (n > 0) {
+        return n;
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(what + ": '" + value + "' is not a positive number (e.g. 256MiB)");
   }
 
   static IamClient iam(String endpoint) {

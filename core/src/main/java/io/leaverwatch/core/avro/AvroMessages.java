@@ -10,6 +10,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -26,6 +27,30 @@ public final class AvroMessages {
       ThreadLocal.withInitial(HashMap::new);
 
   private AvroMessages() {}
+
+  /**
+   * A decoder of {@code type}'s single-object messages that also knows every released schema of it
+   * ({@code schemas/compat/vN/}, on the classpath as {@code avro/compat/vN/<Name>.avsc}): a message
+   * written before a compatible evolution carries the old schema's fingerprint, which the generated
+   * class's own decoder would refuse.
+   */
+  public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type) {
+    Schema current = SpecificData.get().getSchema(type);
+    BinaryMessageDecoder<T> d = new BinaryMessageDecoder<>(SpecificData.getForClass(type), current);
+    ClassLoader cl = type.getClassLoader();
+    for (int v = 1; v < 100; v++) {
+      String name = "avro/compat/v" + v + "/" + type.getSimpleName() + ".avsc";
+      try (var in = cl.getResourceAsStream(name)) {
+        if (in == null) {
+          continue;
+        }
+        d.addSchema(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read released schema " + name, e);
+      }
+    }
+    return d;
+  }
 
   @SuppressWarnings("unchecked")
   public static byte[] encode(SpecificRecord record) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leaverwatch.core.json.AuditEventJson;
 import io.leaverwatch.core.json.Json;
+import io.leaverwatch.core.read.Connectors;
 import io.leaverwatch.core.redact.Redactor;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.RawAuditRecord;
@@ -26,7 +27,15 @@ import java.util.Locale;
  * <p>Envelopes are opened before the source is detected: CloudTrail S3 files ({@code Records}),
  * EventBridge ({@code detail}), Okta event hooks ({@code data.events}), GitHub Enterprise syslog
  * lines ({@code message: "... github_audit: {json}"}) and labelled rule tests ({@code log}). An
- * already-normalised AuditEvent line (as {@link AuditEventJson} writes it) passes through.
+ * already-normalised AuditEvent line (as {@link AuditEventJson} writes it) passes through, but only
+ * from an input the user marked as normalised ({@code connector} "normalised", or none: local files
+ * and records from before connectors were recorded): anyone who can write to an ingested bucket or
+ * an audited system could otherwise forge a finished event, say the approved automation's
+ * deactivation that closes a RETAINED_ACCESS deadline.
+ *
+ * <p>The connector that fetched a record decides its source: a record from an API or S3 connector
+ * that names its source is read as that source only, and one that looks like another source is
+ * rejected.
  */
 public final class EventNormalizer {
   private static final int MAX_ENVELOPE_DEPTH = 4;
@@ -54,6 +63,7 @@ public final class EventNormalizer {
             origin,
             cursor,
             hint,
+            record == null ? null : record.getConnector(),
             record == null || record.getReceivedAt() == null
                 ? Instant.EPOCH
                 : record.getReceivedAt());
@@ -127,6 +137,16 @@ public final class EventNormalizer {
       return;
     }
     if (node.has("event_id") && node.has("action_class") && node.has("source")) {
+      if (!Connectors.mayCarryNormalisedEvents(ctx.connector)) {
+        out.add(
+            ctx.reject(
+                "normalised AuditEvent from an untrusted connector ("
+                    + ctx.connector
+                    + "): accepted only from an input marked as normalised (ingest files"
+                    + " --normalised)",
+                part));
+        return;
+      }
       try {
         out.add(new Normalization.Normalized(AuditEventJson.read(node)));
       } catch (IllegalArgumentException e) {
@@ -239,6 +259,20 @@ public final class EventNormalizer {
         out.add(ctx.reject("unknown source: not a CloudTrail, Okta or GitHub audit event", part));
         return;
       }
+      Source declared = Connectors.declaresSource(ctx.connector) ? fromHint(ctx.hint) : null;
+      if (declared != null && declared != family(source)) {
+        out.add(
+            ctx.reject(
+                "a "
+                    + family(source).name().toLowerCase(Locale.ROOT)
+                    + "-shaped event from the "
+                    + ctx.hint
+                    + " "
+                    + ctx.connector
+                    + " connector: the connector that fetched a record decides its source",
+                part));
+        return;
+      }
       AuditEvent e;
       switch (source) {
         case CLOUDTRAIL:
@@ -332,6 +366,10 @@ public final class EventNormalizer {
         || e.has("org")
         || e.has("_document_id")
         || e.has("business");
+  }
+
+  private static Source family(Source s) {
+    return s == Source.DYNAMODB ? Source.CLOUDTRAIL : s;
   }
 
   private static Source fromHint(String hint) {
@@ -476,21 +514,28 @@ public final class EventNormalizer {
       String origin,
       String cursor,
       String hint,
+      String connector,
       Instant receivedAt,
       JsonNode root,
       JsonNode spanNode,
       int spanFrom,
       int spanTo) {
-    Context(byte[] bytes, String origin, String cursor, String hint, Instant receivedAt) {
-      this(bytes, origin, cursor, hint, receivedAt, null, null, 0, 0);
+    Context(
+        byte[] bytes,
+        String origin,
+        String cursor,
+        String hint,
+        String connector,
+        Instant receivedAt) {
+      this(bytes, origin, cursor, hint, connector, receivedAt, null, null, 0, 0);
     }
 
     Context withRoot(JsonNode r) {
-      return new Context(bytes, origin, cursor, hint, receivedAt, r, null, 0, 0);
+      return new Context(bytes, origin, cursor, hint, connector, receivedAt, r, null, 0, 0);
     }
 
     Context withSpan(JsonNode node, int from, int to) {
-      return new Context(bytes, origin, cursor, hint, receivedAt, root, node, from, to);
+      return new Context(bytes, origin, cursor, hint, connector, receivedAt, root, node, from, to);
     }
 
     Normalization.Rejection reject(String reason, String part) {

@@ -15,4 +15,18 @@ public final class Connectors {
   public static final String NORMALISED = "normalised";
 
   private Connectors() {}
+
+  /**
+   * Whether records of this connector may hold already normalised AuditEvents: only an input the
+   * user marked so, or no connector at all (local files read by {@code detect} and {@code
+   * normalize}, records written before the field existed).
+   */
+  public static boolean mayCarryNormalisedEvents(String connector) {
+    return connector == null || NORMALISED.equals(connector);
+  }
+
+  /** Whether the connector's source hint is the record's source (a poller or a bucket's files). */
+  public static boolean declaresSource(String connector) {
+    return API.equals(connector) || S3.equals(connector);
+  }
 }

@@ -54,4 +54,35 @@ class AvroMessagesTest {
       assertThat(Departure.getDecoder().decode(ByteBuffer.wrap(bytes))).isEqualTo(d);
     }
   }
+
+  @Test
+  void aRawRecordWrittenWithTheReleasedSchemaStillDecodes() throws Exception {
+    org.apache.avro.Schema v1;
+    try (var in =
+        getClass().getClassLoader().getResourceAsStream("avro/compat/v1/RawAuditRecord.avsc")) {
+      v1 = new org.apache.avro.Schema.Parser().parse(in);
+    }
+    org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+    old.put("source", "okta");
+    old.put("received_at", 1_700_000_000_000L);
+    old.put("origin", "https://acme.okta.com/api/v1/logs");
+    old.put("cursor", "c1");
+    old.put("payload", ByteBuffer.wrap("{\"uuid\":\"u1\"}".getBytes()));
+    byte[] bytes =
+        new BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1)
+            .encode(old)
+            .array();
+
+    var decoded =
+        AvroMessages.decoder(io.leaverwatch.schema.RawAuditRecord.class)
+            .decode(ByteBuffer.wrap(bytes));
+
+    assertThat(decoded.getOrigin()).isEqualTo("https://acme.okta.com/api/v1/logs");
+    assertThat(decoded.getConnector()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> io.leaverwatch.schema.RawAuditRecord.getDecoder().decode(ByteBuffer.wrap(bytes)))
+        .as("the generated decoder alone knows only the current schema")
+        .isInstanceOf(org.apache.avro.message.MissingSchemaException.class);
+  }
 }

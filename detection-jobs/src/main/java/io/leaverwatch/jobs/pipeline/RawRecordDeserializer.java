@@ -1,9 +1,11 @@
 package io.leaverwatch.jobs.pipeline;
 
+import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.read.RejectedRecords;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -17,12 +19,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class RawRecordDeserializer
     implements KafkaRecordDeserializationSchema<RawAuditRecord> {
+  /** Knows the released RawAuditRecord schemas too: records ingested before an upgrade decode. */
+  private static final BinaryMessageDecoder<RawAuditRecord> DECODER =
+      AvroMessages.decoder(RawAuditRecord.class);
+
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawAuditRecord> out) {
     String origin = "kafka:" + record.topic() + "/" + record.partition() + "@" + record.offset();
     byte[] value = record.value() == null ? new byte[0] : record.value();
     try {
-      RawAuditRecord r = RawAuditRecord.getDecoder().decode(ByteBuffer.wrap(value));
+      RawAuditRecord r = DECODER.decode(ByteBuffer.wrap(value));
       if (r.getCursor() == null) {
         r.setCursor(origin);
       }

@@ -2,6 +2,7 @@ package io.leaverwatch.ingest.files;
 
 import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.people.PeopleFiles;
+import io.leaverwatch.core.read.Connectors;
 import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.core.read.RejectedRecords;
@@ -82,6 +83,7 @@ public final class FilePublisher {
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
   private final int maxMessageBytes;
+  private final String connector;
 
   /** A publisher whose messages stay under {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
   public FilePublisher(Producer<String, byte[]> producer, Topics topics) {
@@ -96,6 +98,16 @@ public final class FilePublisher {
    * max.message.bytes}, less some room for the batch overhead.
    */
   public FilePublisher(Producer<String, byte[]> producer, Topics topics, int maxMessageBytes) {
+    this(producer, topics, maxMessageBytes, false);
+  }
+
+  /**
+   * @param normalised the audit files are already normalised AuditEvent lines, which the user
+   *     vouches for ({@code ingest files --normalised}): their records are marked so, and only
+   *     records so marked may carry a normalised event (see {@code RawAuditRecord.connector})
+   */
+  public FilePublisher(
+      Producer<String, byte[]> producer, Topics topics, int maxMessageBytes, boolean normalised) {
     if (maxMessageBytes < MIN_MAX_MESSAGE_BYTES) {
       throw new IllegalArgumentException(
           "message limit of "
@@ -107,6 +119,7 @@ public final class FilePublisher {
     this.producer = producer;
     this.topics = topics;
     this.maxMessageBytes = maxMessageBytes;
+    this.connector = normalised ? Connectors.NORMALISED : Connectors.FILE;
   }
 
   /** Largest encoded value this publisher sends to the raw topic. */
@@ -173,6 +186,7 @@ public final class FilePublisher {
       while (reader.hasNext()) {
         ReadItem item = reader.next();
         if (item instanceof ReadItem.Record rec) {
+          rec.record().setConnector(connector);
           publishRecord(rec.record(), n);
         } else {
           ReadItem.Oversized o = (ReadItem.Oversized) item;

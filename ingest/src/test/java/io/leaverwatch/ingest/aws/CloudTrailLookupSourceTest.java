@@ -148,4 +148,69 @@ class CloudTrailLookupSourceTest {
     var b = new CloudTrailLookupSource(client, "eu-west-1", "x", T0, Duration.ZERO, clock);
     assertThat(a.key()).isNotEqualTo(b.key());
   }
+
+  @Test
+  void anEventThatBecomesSearchable12MinutesLateIsIngestedOnceWithTheDefaultSettings()
+      throws Exception {
+    // The command's defaults: windows close 5 minutes behind now, 15 minutes are read again.
+    var source =
+        new CloudTrailLookupSource(
+            client,
+            "us-east-1",
+            "lookup",
+            T0.minus(Duration.ofHours(1)),
+            Duration.ofMinutes(5),
+            clock);
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    IngestLoop loop =
+        new IngestLoop(
+            source,
+            sink,
+            new CursorStore(state),
+            clock,
+            clock.sleeper(),
+            new IngestLog("cloudtrail"),
+            new IngestStatus("ct", clock));
+    assertThat(loop.runOnce()).isEqualTo(7);
+
+    // At T0 + 4 min an event of T0 - 8 min shows up: its window [.., T0 - 5 min] is already read.
+    clock.advance(Duration.ofMinutes(4));
+    String late = api.add("ev-late", T0.minus(Duration.ofMinutes(8)), "CreateAccessKey");
+    for (int i = 0; i < 3; i++) {
+      loop.runOnce();
+      clock.advance(Duration.ofSeconds(30));
+    }
+    assertThat(payloads(sink.records))
+        .contains(late)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.Stream.concat(served.stream(), java.util.stream.Stream.of(late))
+                .toList());
+  }
+
+  @Test
+  void theStateKeepsOnlyTheIdsOfTheStretchReadAgain() throws Exception {
+    var source =
+        new CloudTrailLookupSource(
+            client,
+            "us-east-1",
+            "lookup",
+            T0.minus(Duration.ofHours(1)),
+            Duration.ZERO,
+            Duration.ofMinutes(10),
+            clock);
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    new IngestLoop(
+            source,
+            sink,
+            new CursorStore(state),
+            clock,
+            clock.sleeper(),
+            new IngestLog("cloudtrail"),
+            new IngestStatus("ct", clock))
+        .runOnce();
+    // ev-1..ev-7 happened at T0 - 940 s .. T0 - 580 s; only those of the last 10 minutes are kept.
+    var cp = new CursorStore(state).load("cloudtrail-us-east-1").orElseThrow();
+    assertThat(cp.boundaryIds()).containsExactlyInAnyOrder("ev-7");
+  }
 }

@@ -24,6 +24,10 @@ final class FakeS3 implements FakeHttpServer.Route {
   final TreeMap<String, byte[]> objects = new TreeMap<>();
   final int pageSize;
   final List<String> gets = new ArrayList<>();
+  final Map<String, java.time.Instant> modified = new java.util.HashMap<>();
+
+  /** The LastModified the next {@link #put} records. */
+  java.time.Instant nextModified = java.time.Instant.parse("2026-03-01T00:00:00Z");
 
   FakeS3(String bucket, int pageSize) {
     this.bucket = bucket;
@@ -32,6 +36,7 @@ final class FakeS3 implements FakeHttpServer.Route {
 
   synchronized void put(String key, byte[] content) {
     objects.put(key, content);
+    modified.put(key, nextModified);
   }
 
   static byte[] gzip(String text) throws IOException {
@@ -112,7 +117,9 @@ final class FakeS3 implements FakeHttpServer.Route {
       x.append("<Contents><Key>")
           .append(k)
           .append("</Key>")
-          .append("<LastModified>2026-03-01T00:00:00.000Z</LastModified>")
+          .append("<LastModified>")
+          .append(modified.getOrDefault(k, java.time.Instant.parse("2026-03-01T00:00:00Z")))
+          .append("</LastModified>")
           .append("<ETag>&quot;e</ETag><Size>")
           .append(objects.get(k).length)
           .append("</Size><StorageClass>STANDARD</StorageClass></Contents>");

@@ -75,9 +75,23 @@ class S3LogFileSourceTest {
   }
 
   IngestLoop loop(InMemorySink<RawAuditRecord> sink, String source) throws IOException {
+    return loop(sink, source, S3LogFileSource.DEFAULT_MAX_OBJECT_BYTES);
+  }
+
+  IngestLoop loop(InMemorySink<RawAuditRecord> sink, String source, long maxObjectBytes)
+      throws IOException {
     IngestLog log = new IngestLog("s3").addListener(logLines::add);
     return new IngestLoop(
-        new S3LogFileSource(client, "trail-bucket", "AWSLogs/", source, log),
+        new S3LogFileSource(
+            client,
+            "trail-bucket",
+            "AWSLogs/",
+            source,
+            log,
+            clock,
+            S3LogFileSource.DEFAULT_LOOKBACK,
+            S3LogFileSource.DEFAULT_LOOKBACK_KEYS,
+            maxObjectBytes),
         sink,
         new CursorStore(state),
         clock,
@@ -153,5 +167,74 @@ class S3LogFileSourceTest {
     loop(sink, "github").runOnce();
     assertThat(payloads(sink.records)).containsExactly(a, b);
     assertThat(sink.records).allSatisfy(r -> assertThat(r.getSource()).isEqualTo("github"));
+  }
+
+  @Test
+  void aGzipBombBecomesARejectedRecordAndTheNextKeysAreStillRead() throws Exception {
+    // 8 MiB of zeros gzip to a few KiB: over a 1 MiB cap once decompressed.
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.GZIPOutputStream(b)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 8; i++) {
+        z.write(zeros);
+      }
+    }
+    assertThat(b.size()).isLessThan(64 * 1024);
+    s3.put(US + "111122223333_CloudTrail_us-east-1_20260301T0007Z_bomb.json.gz", b.toByteArray());
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+
+    assertThat(loop(sink, "cloudtrail", 1 << 20).runOnce()).isEqualTo(7);
+
+    assertThat(sink.records)
+        .filteredOn(r -> io.leaverwatch.core.read.RejectedRecords.reasonOf(r) != null)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(io.leaverwatch.core.read.RejectedRecords.reasonOf(r))
+                  .contains("decompresses to more than 1048576 bytes", "max_object_bytes");
+              assertThat(r.getOrigin()).endsWith("_bomb.json.gz");
+              assertThat(r.getPayload().remaining()).isEqualTo(4096);
+            });
+    // Every real record still arrived, the bomb is not read again on the next pass.
+    assertThat(payloads(sink.records)).containsAll(served);
+    int gets = s3.gets.size();
+    assertThat(loop(sink, "cloudtrail", 1 << 20).runOnce()).isZero();
+    assertThat(s3.gets).hasSize(gets);
+  }
+
+  @Test
+  void aLateFileUnderAKeyBeforeTheLastOneReadIsStillPickedUp() throws Exception {
+    s3.objects.clear();
+    served.clear();
+    s3.nextModified = clock.instant().minusSeconds(600);
+    putTrailFile(US + "111122223333_CloudTrail_us-east-1_20260302T0945Z_a.json.gz", "u1");
+    putTrailFile(US + "111122223333_CloudTrail_us-east-1_20260302T0955Z_b.json.gz", "u2");
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    assertThat(loop(sink, "cloudtrail").runOnce()).isEqualTo(2);
+
+    // Delivered 12 minutes late: its key sorts before the last key read.
+    clock.advance(java.time.Duration.ofMinutes(12));
+    s3.nextModified = clock.instant();
+    putTrailFile(US + "111122223333_CloudTrail_us-east-1_20260302T0950Z_late.json.gz", "u3");
+    assertThat(loop(sink, "cloudtrail").runOnce()).isEqualTo(1);
+    assertThat(payloads(sink.records))
+        .containsExactlyInAnyOrderElementsOf(served)
+        .doesNotHaveDuplicates();
+
+    // Once the window has passed, the kept keys are let go: the state stays bounded.
+    clock.advance(java.time.Duration.ofHours(2));
+    putTrailFile(US + "111122223333_CloudTrail_us-east-1_20260302T1200Z_c.json.gz", "u4");
+    assertThat(loop(sink, "cloudtrail").runOnce()).isEqualTo(1);
+    var cp = new CursorStore(state).load("s3-trail-bucket-AWSLogs/").orElseThrow();
+    assertThat(S3LogFileSource.lastKeys(cp))
+        .containsValue(US + "111122223333_CloudTrail_us-east-1_20260302T1200Z_c.json.gz");
+    assertThat(cp.extra().keySet()).noneSatisfy(k -> assertThat(k).startsWith("seen:"));
+  }
+
+  @Test
+  void recordsFromABucketSayTheyCameFromTheS3Connector() throws Exception {
+    InMemorySink<RawAuditRecord> sink = new InMemorySink<>();
+    loop(sink, "cloudtrail").runOnce();
+    assertThat(sink.records).allSatisfy(r -> assertThat(r.getConnector()).isEqualTo("s3"));
   }
 }
