@@ -36,12 +36,17 @@ public final class ElasticsearchClients {
     }
   }
 
+  /**
+   * Connects with the configuration's credentials, read here (in the writer, where it runs) from
+   * the environment variable or the file the configuration names.
+   */
   public static Connection connect(ElasticsearchSinkConfig config) {
     HttpHost[] hosts = config.urls().stream().map(HttpHost::create).toArray(HttpHost[]::new);
     var builder = RestClient.builder(hosts);
-    if (config.apiKey() != null) {
+    String apiKey = config.apiKey();
+    if (apiKey != null) {
       builder.setDefaultHeaders(
-          new Header[] {new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
+          new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
     } else if (config.username() != null) {
       String basic =
           Base64.getEncoder()
