@@ -58,7 +58,7 @@ final class CloudTrailIngestCommand implements Callable<Integer> {
       }
       List<Map.Entry<IngestLoop, Duration>> loops = new ArrayList<>();
       for (String r : rs) {
-        var client = Sources.cloudTrail(r, ep);
+        var client = Sources.cloudTrail(r, ep, options.allowInsecure);
         var source =
             Sources.cloudTrailSource(client, r, ep, rt.since("cloudtrail"), settleFor, rt.clock);
         loops.add(Map.entry(rt.loop(source, rt.log("cloudtrail")), rt.pollInterval("cloudtrail")));

@@ -84,7 +84,11 @@ public final class ElasticsearchSinkConfig implements Serializable {
 
   /** The API key, read now from where the configuration says it is; null when there is none. */
   String apiKey() {
-    return apiKey != null ? apiKey : apiKeyRef == null ? null : apiKeyRef.resolve();
+    return apiKey(System.getenv());
+  }
+
+  String apiKey(Map<String, String> env) {
+    return apiKey != null ? apiKey : apiKeyRef == null ? null : apiKeyRef.resolve(env);
   }
 
   String username() {
@@ -93,7 +97,11 @@ public final class ElasticsearchSinkConfig implements Serializable {
 
   /** The basic auth password, read now; null without basic auth. */
   String password() {
-    return password != null ? password : passwordRef == null ? null : passwordRef.resolve();
+    return password(System.getenv());
+  }
+
+  String password(Map<String, String> env) {
+    return password != null ? password : passwordRef == null ? null : passwordRef.resolve(env);
   }
 
   boolean hasApiKey() {
