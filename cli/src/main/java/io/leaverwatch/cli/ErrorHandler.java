@@ -1,14 +1,19 @@
 package io.leaverwatch.cli;
 
-import io.leaverwatch.core.redact.Redactor;
+import io.leaverwatch.core.redact.KnownSecrets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Turns exceptions into an exit code and one redacted line; stack traces only with LW_DEBUG=1. */
+/**
+ * Turns exceptions into an exit code and one redacted line; stack traces (redacted too) only with
+ * LW_DEBUG=1.
+ */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
-    String message = Redactor.redact(String.valueOf(ex.getMessage()));
+    String message = KnownSecrets.redact(String.valueOf(ex.getMessage()));
     if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
       cmd.getErr().println("error: " + message);
       return 2;
@@ -25,10 +30,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
               "  caused by: "
                   + root.getClass().getName()
                   + ": "
-                  + Redactor.redact(String.valueOf(root.getMessage())));
+                  + KnownSecrets.redact(String.valueOf(root.getMessage())));
     }
     if ("1".equals(System.getenv("LW_DEBUG"))) {
-      ex.printStackTrace(cmd.getErr());
+      StringWriter trace = new StringWriter();
+      ex.printStackTrace(new PrintWriter(trace));
+      cmd.getErr().print(KnownSecrets.redact(trace.toString()));
+      cmd.getErr().flush();
     }
     return 1;
   }

@@ -11,7 +11,10 @@ import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
 import io.leaverwatch.jobs.sink.IndexTemplates;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -31,6 +34,9 @@ import picocli.CommandLine.Spec;
           + " (e.g. LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS, LEAVERWATCH_ES_URLS); secrets only from the"
           + " environment: LEAVERWATCH_KAFKA_SASL_PASSWORD(_FILE), LEAVERWATCH_ES_API_KEY(_FILE),"
           + " LEAVERWATCH_ES_USERNAME/LEAVERWATCH_ES_PASSWORD(_FILE).",
+      "Credentials are not sent in clear text (Elasticsearch over http://, SASL PLAIN without TLS)"
+          + " unless --allow-insecure. The local cluster's REST endpoint listens on"
+          + " flink.rest.bind_address (default 127.0.0.1).",
       "To run the same job on a Flink cluster: flink run -c io.leaverwatch.jobs.DetectionJob"
           + " detection-jobs/target/leaverwatch-job.jar --config leaverwatch.yaml"
     })
@@ -51,16 +57,32 @@ public final class RunCommand implements Callable<Integer> {
               + " the newest complete checkpoint retained in checkpoint_dir.")
   String fromSavepoint;
 
+  @Option(
+      names = "--allow-insecure",
+      description =
+          "allow credentials in clear text: Elasticsearch over http://, Kafka SASL PLAIN without"
+              + " TLS (a local test setup)")
+  boolean allowInsecure;
+
+  /** The environment; tests replace it because a JVM cannot set its own variables. */
+  static Supplier<Map<String, String>> environment = System::getenv;
+
   @Override
   public Integer call() throws Exception {
     if (config != null && !Files.isRegularFile(config)) {
       throw new UsageException("--config: " + config + " not found");
     }
+    Map<String, String> env = environment.get();
     PipelineConfig cfg;
     try {
-      cfg = PipelineConfig.load(config, System.getenv());
+      cfg = PipelineConfig.load(config, env);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
+    }
+    List<String> cleartext = cfg.cleartextCredentials(env);
+    if (!allowInsecure && !cleartext.isEmpty()) {
+      throw new UsageException(
+          String.join("; ", cleartext) + ": refused; use TLS, or pass --allow-insecure");
     }
     Path rulesDir =
         rules != null
@@ -77,19 +99,18 @@ public final class RunCommand implements Callable<Integer> {
           ElasticsearchSinkConfig.builder()
               .urls(cfg.elasticsearchUrls())
               .indexPrefix(cfg.indexPrefix())
-              .credentialsFromEnvironment(System.getenv())
+              .credentialsFromEnvironment(env)
               .build();
-      try (ElasticsearchClients.Connection c = ElasticsearchClients.connect(es)) {
+      try (ElasticsearchClients.Connection c = ElasticsearchClients.connect(es, env)) {
         IndexTemplates.install(c.client(), cfg.indexPrefix());
       }
     }
-    Configuration conf = new Configuration();
-    conf.set(RestOptions.BIND_PORT, "0");
+    Configuration conf = localClusterConfiguration(cfg);
     resumeFrom(cfg).ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
-    StreamExecutionEnvironment env =
+    StreamExecutionEnvironment flink =
         StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), conf);
-    StreamingPipeline.build(env, cfg, rulesDir.toString(), System.getenv());
-    env.execute("leaverwatch detection");
+    StreamingPipeline.build(flink, cfg, rulesDir.toString(), env);
+    flink.execute("leaverwatch detection");
     return 0;
   }
 
@@ -111,5 +132,16 @@ public final class RunCommand implements Callable<Integer> {
                 .map(p -> "run: resuming from checkpoint " + p)
                 .orElse("run: no checkpoint in " + dir + ", starting fresh"));
     return latest;
+  }
+
+  /**
+   * The local cluster's settings: its REST endpoint (the web UI, which can cancel the job and show
+   * its configuration) on a free port of {@code flink.rest.bind_address}, loopback by default.
+   */
+  static Configuration localClusterConfiguration(PipelineConfig cfg) {
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.BIND_PORT, "0");
+    conf.set(RestOptions.BIND_ADDRESS, cfg.restBindAddress());
+    return conf;
   }
 }

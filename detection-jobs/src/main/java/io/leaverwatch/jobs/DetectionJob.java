@@ -33,16 +33,26 @@ public final class DetectionJob {
   public static void main(String[] args) throws Exception {
     io.leaverwatch.core.avro.AvroFastReader.enable();
     java.nio.file.Path config = null;
+    boolean allowInsecure = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
         config = java.nio.file.Path.of(args[++i]);
+      } else if (args[i].equals("--allow-insecure")) {
+        allowInsecure = true;
       } else {
         throw new IllegalArgumentException(
-            "usage: DetectionJob --config leaverwatch.yaml (unknown argument " + args[i] + ")");
+            "usage: DetectionJob --config leaverwatch.yaml [--allow-insecure] (unknown argument "
+                + args[i]
+                + ")");
       }
     }
     var env = System.getenv();
     var cfg = io.leaverwatch.jobs.pipeline.PipelineConfig.load(config, env);
+    var cleartext = cfg.cleartextCredentials(env);
+    if (!allowInsecure && !cleartext.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", cleartext) + ": refused (use TLS, or pass --allow-insecure)");
+    }
     String rules = cfg.rulesDir() != null ? cfg.rulesDir() : "rules";
     StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
     io.leaverwatch.jobs.pipeline.StreamingPipeline.build(flink, cfg, rules, env);

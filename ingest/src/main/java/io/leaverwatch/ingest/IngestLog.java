@@ -1,5 +1,6 @@
 package io.leaverwatch.ingest;
 
+import io.leaverwatch.core.redact.KnownSecrets;
 import io.leaverwatch.core.redact.Redactor;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,8 @@ public final class IngestLog {
   public IngestLog addSecret(String secret) {
     if (secret != null && !secret.isBlank()) {
       secrets.add(secret);
+      // and from every other logger's lines too (an HTTP client's at DEBUG)
+      KnownSecrets.register(secret);
     }
     return this;
   }

@@ -38,12 +38,13 @@ final class AllIngestCommand implements Callable<Integer> {
                 Sources.gitHubHttp(c, rt.clock, log),
                 c.get("github", "base_url"),
                 scope,
-                rt.since("github"));
+                rt.since("github"),
+                options.allowInsecure);
         loops.add(Map.entry(rt.loop(src, log), rt.pollInterval("github")));
       }
       if (c.has("okta")) {
         IngestLog log = rt.log("okta");
-        String base = Sources.oktaBaseUrl(c.get("okta", "base_url"));
+        String base = Sources.oktaBaseUrl(c.get("okta", "base_url"), options.allowInsecure);
         var src = Sources.okta(Sources.oktaHttp(c, base, rt.clock, log), base, rt.since("okta"));
         loops.add(Map.entry(rt.loop(src, log), rt.pollInterval("okta")));
       }
@@ -54,7 +55,7 @@ final class AllIngestCommand implements Callable<Integer> {
           String ep = c.get("cloudtrail", "endpoint");
           var src =
               Sources.cloudTrailSource(
-                  Sources.cloudTrail(r, ep),
+                  Sources.cloudTrail(r, ep, options.allowInsecure),
                   r,
                   ep,
                   rt.since("cloudtrail"),
@@ -68,7 +69,7 @@ final class AllIngestCommand implements Callable<Integer> {
         IngestLog log = rt.log("s3");
         var src =
             Sources.s3Source(
-                Sources.s3(c.get("s3", "region"), c.get("s3", "endpoint")),
+                Sources.s3(c.get("s3", "region"), c.get("s3", "endpoint"), options.allowInsecure),
                 c.get("s3", "bucket"),
                 c.get("s3", "prefix"),
                 c.get("s3", "source"),

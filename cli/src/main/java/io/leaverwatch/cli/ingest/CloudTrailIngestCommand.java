@@ -67,7 +67,7 @@ final class CloudTrailIngestCommand implements Callable<Integer> {
       }
       List<Map.Entry<IngestLoop, Duration>> loops = new ArrayList<>();
       for (String r : rs) {
-        var client = Sources.cloudTrail(r, ep);
+        var client = Sources.cloudTrail(r, ep, options.allowInsecure);
         var source =
             Sources.cloudTrailSource(
                 client,

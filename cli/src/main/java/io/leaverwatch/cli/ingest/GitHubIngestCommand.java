@@ -41,7 +41,8 @@ final class GitHubIngestCommand implements Callable<Integer> {
               Sources.gitHubHttp(rt.config, rt.clock, log),
               rt.setting(baseUrl, "github", "base_url"),
               scope,
-              rt.since("github"));
+              rt.since("github"),
+              options.allowInsecure);
       return rt.runLoops(List.of(Map.entry(rt.loop(source, log), rt.pollInterval("github"))));
     }
   }

@@ -39,6 +39,12 @@ public final class IngestOptions {
   String since;
 
   @Option(
+      names = "--allow-insecure",
+      description =
+          "allow credentials over plain http:// (a local test server); refused without it")
+  boolean allowInsecure;
+
+  @Option(
       names = "--poll-interval",
       paramLabel = "DURATION",
       description = "wait between polls without --once (default 30s)")

@@ -25,7 +25,8 @@ final class OktaIngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (IngestRuntime rt = IngestCommand.runtime(options, spec)) {
-      String base = Sources.oktaBaseUrl(rt.setting(baseUrl, "okta", "base_url"));
+      String base =
+          Sources.oktaBaseUrl(rt.setting(baseUrl, "okta", "base_url"), options.allowInsecure);
       IngestLog log = rt.log("okta");
       var source =
           Sources.okta(Sources.oktaHttp(rt.config, base, rt.clock, log), base, rt.since("okta"));

@@ -58,7 +58,10 @@ final class S3IngestCommand implements Callable<Integer> {
     try (IngestRuntime rt = IngestCommand.runtime(options, spec)) {
       IngestLog log = rt.log("s3");
       var s3 =
-          Sources.s3(rt.setting(region, "s3", "region"), rt.setting(endpoint, "s3", "endpoint"));
+          Sources.s3(
+              rt.setting(region, "s3", "region"),
+              rt.setting(endpoint, "s3", "endpoint"),
+              options.allowInsecure);
       var src =
           Sources.s3Source(
               s3,

@@ -91,7 +91,9 @@ final class SnapshotsIngestCommand implements Callable<Integer> {
       switch (s) {
         case "okta" -> {
           String base =
-              Sources.oktaBaseUrl(baseUrl != null ? baseUrl : rt.config.get("okta", "base_url"));
+              Sources.oktaBaseUrl(
+                  baseUrl != null ? baseUrl : rt.config.get("okta", "base_url"),
+                  rt.options.allowInsecure);
           var log = rt.log("snapshots-okta");
           out.add(new OktaAccessSnapshot(Sources.oktaHttp(rt.config, base, rt.clock, log), base));
         }
@@ -101,7 +103,10 @@ final class SnapshotsIngestCommand implements Callable<Integer> {
             throw new UsageException("GitHub snapshot needs --org (or github.org in --config)");
           }
           String base = baseUrl != null ? baseUrl : rt.config.get("github", "base_url");
-          base = base == null ? "https://api.github.com" : Sources.url(base, "--base-url");
+          base =
+              base == null
+                  ? "https://api.github.com"
+                  : Sources.secureUrl(base, "--base-url", rt.options.allowInsecure);
           var log = rt.log("snapshots-github");
           out.add(new GitHubAccessSnapshot(Sources.gitHubHttp(rt.config, rt.clock, log), base, o));
         }
@@ -109,7 +114,8 @@ final class SnapshotsIngestCommand implements Callable<Integer> {
             out.add(
                 new IamAccessSnapshot(
                     Sources.iam(
-                        endpoint != null ? endpoint : rt.config.get("snapshots", "iam_endpoint"))));
+                        endpoint != null ? endpoint : rt.config.get("snapshots", "iam_endpoint"),
+                        rt.options.allowInsecure)));
         default -> throw new UsageException("--system " + s + ": expected okta, github or aws");
       }
     }

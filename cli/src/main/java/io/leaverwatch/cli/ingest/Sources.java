@@ -57,10 +57,13 @@ final class Sources {
     throw new UsageException("--org ORG or --enterprise E is required (or github.org in --config)");
   }
 
-  static LinkPagedSource gitHub(RateLimitedHttp http, String baseUrl, String scope, Instant since) {
+  static LinkPagedSource gitHub(
+      RateLimitedHttp http, String baseUrl, String scope, Instant since, boolean allowInsecure) {
     return GitHubAuditLog.source(
         http,
-        baseUrl == null ? GitHubAuditLog.DEFAULT_BASE_URL : url(baseUrl, "--base-url"),
+        baseUrl == null
+            ? GitHubAuditLog.DEFAULT_BASE_URL
+            : secureUrl(baseUrl, "--base-url", allowInsecure),
         scope,
         since);
   }
@@ -114,12 +117,12 @@ final class Sources {
     return List.of(n.asText().split("[ ,]+"));
   }
 
-  static String oktaBaseUrl(String baseUrl) {
+  static String oktaBaseUrl(String baseUrl, boolean allowInsecure) {
     if (baseUrl == null) {
       throw new UsageException(
           "--base-url https://YOUR-ORG.okta.com is required (or okta.base_url)");
     }
-    return url(baseUrl, "--base-url");
+    return secureUrl(baseUrl, "--base-url", allowInsecure);
   }
 
   static LinkPagedSource okta(RateLimitedHttp http, String baseUrl, Instant since) {
@@ -140,6 +143,23 @@ final class Sources {
     }
   }
 
+  /**
+   * A URL that credentials will be sent to: https, or plain http only with --allow-insecure (a
+   * token, an OAuth assertion or an AWS session token would otherwise cross the network in clear).
+   */
+  static String secureUrl(String value, String flag, boolean allowInsecure) {
+    String u = url(value, flag);
+    if (!allowInsecure && URI.create(u).getScheme().equals("http")) {
+      throw new UsageException(
+          flag
+              + " "
+              + u
+              + ": credentials are not sent over plain http://; use https://, or pass"
+              + " --allow-insecure for a local test server");
+    }
+    return u;
+  }
+
   static Region region(String r) {
     if (r == null || r.isBlank()) {
       throw new UsageException("--region is required");
@@ -147,10 +167,10 @@ final class Sources {
     return Region.of(r);
   }
 
-  static CloudTrailClient cloudTrail(String region, String endpoint) {
+  static CloudTrailClient cloudTrail(String region, String endpoint, boolean allowInsecure) {
     var b = CloudTrailClient.builder().region(region(region));
     if (endpoint != null) {
-      b.endpointOverride(URI.create(url(endpoint, "--endpoint")));
+      b.endpointOverride(URI.create(secureUrl(endpoint, "--endpoint", allowInsecure)));
     }
     return b.build();
   }
@@ -179,10 +199,11 @@ final class Sources {
         clock);
   }
 
-  static S3Client s3(String region, String endpoint) {
+  static S3Client s3(String region, String endpoint, boolean allowInsecure) {
     var b = S3Client.builder().region(region(region == null ? "us-east-1" : region));
     if (endpoint != null) {
-      b.endpointOverride(URI.create(url(endpoint, "--endpoint"))).forcePathStyle(true);
+      b.endpointOverride(URI.create(secureUrl(endpoint, "--endpoint", allowInsecure)))
+          .forcePathStyle(true);
     }
     return b.build();
   }
@@ -254,10 +275,10 @@ final class Sources {
     throw new UsageException(what + ": '" + value + "' is not a positive number (e.g. 256MiB)");
   }
 
-  static IamClient iam(String endpoint) {
+  static IamClient iam(String endpoint, boolean allowInsecure) {
     var b = IamClient.builder().region(Region.AWS_GLOBAL);
     if (endpoint != null) {
-      b.endpointOverride(URI.create(url(endpoint, "--endpoint")));
+      b.endpointOverride(URI.create(secureUrl(endpoint, "--endpoint", allowInsecure)));
     }
     return b.build();
   }

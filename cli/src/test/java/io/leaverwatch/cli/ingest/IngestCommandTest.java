@@ -104,6 +104,7 @@ class IngestCommandTest {
       "--org",
       "acme",
       "--once",
+      "--allow-insecure",
       "--state",
       dir.resolve("state").toString(),
       "--to",
@@ -138,6 +139,30 @@ class IngestCommandTest {
   }
 
   @Test
+  void credentialsAreNotSentOverPlainHttpWithoutAllowInsecure() {
+    String[][] commands = {
+      {"ingest", "github", "--base-url", base(), "--org", "acme"},
+      {"ingest", "okta", "--base-url", base()},
+      {"ingest", "cloudtrail", "--endpoint", base(), "--region", "us-east-1"},
+      {"ingest", "s3", "--endpoint", base(), "--bucket", "trail"},
+      {"ingest", "snapshots", "--system", "github", "--org", "acme", "--base-url", base()},
+    };
+    IngestCommand.environment = () -> Map.of("GITHUB_TOKEN", TOKEN, "OKTA_API_TOKEN", TOKEN);
+    for (String[] c : commands) {
+      String[] args =
+          java.util.stream.Stream.concat(
+                  java.util.Arrays.stream(c),
+                  java.util.stream.Stream.of("--once", "--to", "file:" + dir.resolve("x.ndjson")))
+              .toArray(String[]::new);
+      assertThat(run(args)).as(String.join(" ", c) + ": " + err).isEqualTo(2);
+      assertThat(err)
+          .contains(base() + ": credentials are not sent over plain http://")
+          .contains("--allow-insecure");
+    }
+    assertThat(auth).isEmpty();
+  }
+
+  @Test
   void everySubcommandHasHelp() {
     for (String c : List.of("github", "okta", "cloudtrail", "s3", "snapshots", "all")) {
       assertThat(run("ingest", c, "--help")).isZero();
@@ -162,6 +187,7 @@ class IngestCommandTest {
                 "--org",
                 "acme",
                 "--once",
+                "--allow-insecure",
                 "--state",
                 dir.toString(),
                 "--to",
@@ -195,7 +221,9 @@ class IngestCommandTest {
             + tokenFile
             + "\n");
     IngestCommand.environment = () -> Map.of("LEAVERWATCH_GITHUB_ORG", "acme");
-    assertThat(run("ingest", "all", "--config", good.toString(), "--once")).as(err).isZero();
+    assertThat(run("ingest", "all", "--config", good.toString(), "--once", "--allow-insecure"))
+        .as(err)
+        .isZero();
     assertThat(Files.readAllLines(file)).hasSize(2);
   }
 }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.leaverwatch.core.redact.Redactor;
+import io.leaverwatch.core.redact.SecretRef;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +23,9 @@ import java.util.TreeMap;
  * The configuration of {@code leaverwatch run} and of the job jar: a YAML file, overridden key by
  * key by environment variables named {@code LEAVERWATCH_<SECTION>_<KEY>} (for example {@code
  * LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS}, {@code LEAVERWATCH_ES_URLS}). Secrets never come from the
- * file: passwords are read from the environment or from a file named there, and {@link #toString}
- * redacts them.
+ * file: passwords are read from the environment or from a file named there. This object, which
+ * travels inside the Flink job graph, holds only where they are (the variable's name or the file's
+ * path); the Kafka clients read them where they are created (see {@link KafkaSecretProvider}).
  */
 public final class PipelineConfig implements Serializable {
   /** Every key the file may hold, with its default (null: required or optional without one). */
@@ -53,18 +54,24 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("max_out_of_orderness", "15m");
     KEYS.put("parallelism", "2");
     KEYS.put("starting_offsets", "earliest");
+    // the REST endpoint (web UI) of the local cluster `leaverwatch run` starts: loopback only
+    KEYS.put("flink.rest.bind_address", "127.0.0.1");
   }
 
   public static final String ENV_SASL_PASSWORD = "LEAVERWATCH_KAFKA_SASL_PASSWORD";
   public static final String ENV_SASL_PASSWORD_FILE = "LEAVERWATCH_KAFKA_SASL_PASSWORD_FILE";
   public static final String ENV_TRUSTSTORE_PASSWORD = "LEAVERWATCH_KAFKA_SSL_TRUSTSTORE_PASSWORD";
+  public static final String ENV_TRUSTSTORE_PASSWORD_FILE =
+      "LEAVERWATCH_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE";
+
+  private static final long serialVersionUID = 2L;
 
   private final TreeMap<String, String> values;
-  private final String saslPassword;
-  private final String truststorePassword;
+  private final SecretRef saslPassword;
+  private final SecretRef truststorePassword;
 
   private PipelineConfig(
-      TreeMap<String, String> values, String saslPassword, String truststorePassword) {
+      TreeMap<String, String> values, SecretRef saslPassword, SecretRef truststorePassword) {
     this.values = values;
     this.saslPassword = saslPassword;
     this.truststorePassword = truststorePassword;
@@ -106,17 +113,20 @@ public final class PipelineConfig implements Serializable {
             values.putIfAbsent(k, def);
           }
         });
-    String password = env.get(ENV_SASL_PASSWORD);
-    String passwordFile = env.get(ENV_SASL_PASSWORD_FILE);
-    if (password == null && passwordFile != null) {
-      try {
-        password = Files.readString(Path.of(passwordFile)).trim();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            ENV_SASL_PASSWORD_FILE + ": cannot read " + passwordFile + ": " + e.getMessage());
+    SecretRef password = SecretRef.fromEnvironment(env, ENV_SASL_PASSWORD, ENV_SASL_PASSWORD_FILE);
+    SecretRef truststore =
+        SecretRef.fromEnvironment(env, ENV_TRUSTSTORE_PASSWORD, ENV_TRUSTSTORE_PASSWORD_FILE);
+    for (SecretRef ref : new SecretRef[] {password, truststore}) {
+      if (ref != null && ref.isFile()) {
+        // read once here for an early, clear error; the clients read it again where they run
+        try {
+          ref.resolve(env);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(e.getMessage(), e);
+        }
       }
     }
-    PipelineConfig c = new PipelineConfig(values, password, env.get(ENV_TRUSTSTORE_PASSWORD));
+    PipelineConfig c = new PipelineConfig(values, password, truststore);
     c.validate(file);
     return c;
   }
@@ -252,15 +262,56 @@ public final class PipelineConfig implements Serializable {
     return get("kafka.transactional_id_prefix");
   }
 
-  /** Kafka client security settings (TLS, SASL) for consumers, producers and admin clients. */
+  /** Where the REST endpoint of the local cluster listens ({@code flink.rest.bind_address}). */
+  public String restBindAddress() {
+    return get("flink.rest.bind_address");
+  }
+
+  /**
+   * What would send a credential in clear text: Elasticsearch credentials to an {@code http://}
+   * URL, a SASL PLAIN password without TLS. Empty when nothing would; {@code leaverwatch run}
+   * refuses to start otherwise unless given {@code --allow-insecure}.
+   */
+  public List<String> cleartextCredentials(Map<String, String> env) {
+    List<String> out = new ArrayList<>();
+    boolean esCredentials =
+        SecretRef.fromEnvironment(env, "LEAVERWATCH_ES_API_KEY", "LEAVERWATCH_ES_API_KEY_FILE")
+                != null
+            || (env.get("LEAVERWATCH_ES_USERNAME") != null
+                && !env.get("LEAVERWATCH_ES_USERNAME").isBlank());
+    if (esCredentials) {
+      for (String url : elasticsearchUrls()) {
+        if (url.toLowerCase(Locale.ROOT).startsWith("http://")) {
+          out.add("Elasticsearch credentials would be sent over plain http:// to " + url);
+        }
+      }
+    }
+    String proto = get("kafka.security_protocol").toUpperCase(Locale.ROOT);
+    String mech = get("kafka.sasl_mechanism") == null ? "PLAIN" : get("kafka.sasl_mechanism");
+    if (proto.equals("SASL_PLAINTEXT") && mech.equalsIgnoreCase("PLAIN")) {
+      out.add("the Kafka SASL PLAIN password would be sent without TLS (SASL_PLAINTEXT)");
+    }
+    return out;
+  }
+
+  /**
+   * Kafka client security settings (TLS, SASL) for consumers, producers and admin clients. Secrets
+   * appear as {@link KafkaSecretProvider} placeholders, resolved by each client where it is
+   * created; the JAAS values are escaped, so that no {@code "}, {@code \} or {@code ;} in a
+   * username or password can end the string.
+   */
   public Properties kafkaSecurity() {
     Properties p = new Properties();
     String proto = get("kafka.security_protocol").toUpperCase(Locale.ROOT);
     p.setProperty("security.protocol", proto);
+    if (saslPassword != null || truststorePassword != null) {
+      p.putAll(KafkaSecretProvider.declaration());
+    }
     if (get("kafka.ssl_truststore_location") != null) {
       p.setProperty("ssl.truststore.location", get("kafka.ssl_truststore_location"));
       if (truststorePassword != null) {
-        p.setProperty("ssl.truststore.password", truststorePassword);
+        p.setProperty(
+            "ssl.truststore.password", KafkaSecretProvider.placeholder(truststorePassword, false));
       }
     }
     if (proto.startsWith("SASL")) {
@@ -273,10 +324,10 @@ public final class PipelineConfig implements Serializable {
       p.setProperty(
           "sasl.jaas.config",
           module
-              + " required username=\""
-              + get("kafka.sasl_username")
-              + "\" password=\""
-              + saslPassword
+              + " required username="
+              + JaasValues.quote(get("kafka.sasl_username"))
+              + " password=\""
+              + KafkaSecretProvider.placeholder(saslPassword, true)
               + "\";");
     }
     return p;
@@ -286,7 +337,9 @@ public final class PipelineConfig implements Serializable {
   public String toString() {
     StringBuilder sb = new StringBuilder("PipelineConfig{");
     values.forEach((k, v) -> sb.append(k).append('=').append(v).append(", "));
-    sb.append("sasl_password=").append(saslPassword == null ? "unset" : Redactor.MASK).append('}');
+    sb.append("sasl_password_from=")
+        .append(saslPassword == null ? "unset" : saslPassword)
+        .append('}');
     return Redactor.redact(sb.toString());
   }
 }

@@ -6,6 +6,7 @@ import co.elastic.clients.transport.rest_client.RestClientTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
@@ -36,17 +37,28 @@ public final class ElasticsearchClients {
     }
   }
 
+  /**
+   * Connects with the configuration's credentials, read here (in the writer, where it runs) from
+   * the environment variable or the file the configuration names.
+   */
   public static Connection connect(ElasticsearchSinkConfig config) {
+    return connect(config, System.getenv());
+  }
+
+  /** {@link #connect(ElasticsearchSinkConfig)} with the secrets read from {@code env}. */
+  public static Connection connect(ElasticsearchSinkConfig config, Map<String, String> env) {
     HttpHost[] hosts = config.urls().stream().map(HttpHost::create).toArray(HttpHost[]::new);
     var builder = RestClient.builder(hosts);
-    if (config.apiKey() != null) {
+    String apiKey = config.apiKey(env);
+    if (apiKey != null) {
       builder.setDefaultHeaders(
-          new Header[] {new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
+          new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
     } else if (config.username() != null) {
       String basic =
           Base64.getEncoder()
               .encodeToString(
-                  (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
+                  (config.username() + ":" + config.password(env))
+                      .getBytes(StandardCharsets.UTF_8));
       builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "Basic " + basic)});
     }
     return new Connection(builder.build());

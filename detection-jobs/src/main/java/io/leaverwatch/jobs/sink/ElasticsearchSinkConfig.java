@@ -1,12 +1,12 @@
 package io.leaverwatch.jobs.sink;
 
+import io.leaverwatch.core.redact.SecretRef;
 import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +15,11 @@ import java.util.Objects;
 
 /**
  * Where and how the Elasticsearch sink writes. Immutable; secrets never appear in {@link
- * #toString()}. Note that the credentials travel inside the serialized job graph, like any other
- * sink configuration: prefer {@link Builder#credentialsFromEnvironment} on a cluster where the
- * TaskManagers and the client share the environment.
+ * #toString()}. The credentials do not travel in the serialized job graph: {@link
+ * Builder#credentialsFromEnvironment} records where they are (the variable's name, the file's path)
+ * and the writer reads them where it runs, in {@link ElasticsearchClients#connect}. A literal key
+ * ({@link Builder#apiKey}, {@link Builder#basicAuth}) is for a writer made in this process only:
+ * serializing a configuration that holds one fails.
  */
 public final class ElasticsearchSinkConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,9 +33,12 @@ public final class ElasticsearchSinkConfig implements Serializable {
   public static final String ENV_PASSWORD_FILE = "LEAVERWATCH_ES_PASSWORD_FILE";
 
   private final List<String> urls;
-  private final String apiKey;
+  private final SecretRef apiKeyRef;
   private final String username;
-  private final String password;
+  private final SecretRef passwordRef;
+  // literal credentials: in-process use only (see writeObject)
+  private final transient String apiKey;
+  private final transient String password;
   private final String indexPrefix;
   private final int bulkMaxActions;
   private final long bulkMaxBytes;
@@ -45,8 +50,10 @@ public final class ElasticsearchSinkConfig implements Serializable {
 
   private ElasticsearchSinkConfig(Builder b) {
     this.urls = List.copyOf(b.urls);
+    this.apiKeyRef = b.apiKeyRef;
     this.apiKey = b.apiKey;
     this.username = b.username;
+    this.passwordRef = b.passwordRef;
     this.password = b.password;
     this.indexPrefix = b.indexPrefix;
     this.bulkMaxActions = b.bulkMaxActions;
@@ -75,28 +82,51 @@ public final class ElasticsearchSinkConfig implements Serializable {
     return indexPrefix;
   }
 
+  /** The API key, read now from where the configuration says it is; null when there is none. */
   String apiKey() {
-    return apiKey;
+    return apiKey(System.getenv());
+  }
+
+  String apiKey(Map<String, String> env) {
+    return apiKey != null ? apiKey : apiKeyRef == null ? null : apiKeyRef.resolve(env);
   }
 
   String username() {
     return username;
   }
 
+  /** The basic auth password, read now; null without basic auth. */
   String password() {
-    return password;
+    return password(System.getenv());
+  }
+
+  String password(Map<String, String> env) {
+    return password != null ? password : passwordRef == null ? null : passwordRef.resolve(env);
+  }
+
+  boolean hasApiKey() {
+    return apiKey != null || apiKeyRef != null;
   }
 
   /** Secret values, for redacting them from error messages. */
   List<String> secrets() {
     List<String> secrets = new ArrayList<>();
-    if (apiKey != null) {
-      secrets.add(apiKey);
+    if (hasApiKey()) {
+      secrets.add(apiKey());
     }
-    if (password != null) {
-      secrets.add(password);
+    if (username != null) {
+      secrets.add(password());
     }
     return secrets;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    if (apiKey != null || password != null) {
+      throw new NotSerializableException(
+          "ElasticsearchSinkConfig holds a literal credential, which must not travel in a job"
+              + " graph: use credentialsFromEnvironment (the writer reads it where it runs)");
+    }
+    out.defaultWriteObject();
   }
 
   public int bulkMaxActions() {
@@ -135,8 +165,7 @@ public final class ElasticsearchSinkConfig implements Serializable {
 
   @Override
   public String toString() {
-    String auth =
-        apiKey != null ? "api-key" : username != null ? "basic(" + username + ")" : "none";
+    String auth = hasApiKey() ? "api-key" : username != null ? "basic(" + username + ")" : "none";
     return "ElasticsearchSinkConfig{urls="
         + urls
         + ", auth="
@@ -156,8 +185,10 @@ public final class ElasticsearchSinkConfig implements Serializable {
 
   public static final class Builder {
     private final List<String> urls = new ArrayList<>();
+    private SecretRef apiKeyRef;
     private String apiKey;
     private String username;
+    private SecretRef passwordRef;
     private String password;
     private String indexPrefix = "leaverwatch";
     private int bulkMaxActions = 1000;
@@ -201,14 +232,33 @@ public final class ElasticsearchSinkConfig implements Serializable {
       return this;
     }
 
+    /** A literal API key, for a writer created in this process (it cannot be serialized). */
     public Builder apiKey(String apiKey) {
       this.apiKey = blankToNull(apiKey);
+      this.apiKeyRef = null;
       return this;
     }
 
+    /** The API key read by the writer where it runs. */
+    public Builder apiKey(SecretRef apiKey) {
+      this.apiKeyRef = apiKey;
+      this.apiKey = null;
+      return this;
+    }
+
+    /** A literal password, for a writer created in this process (it cannot be serialized). */
     public Builder basicAuth(String username, String password) {
       this.username = blankToNull(username);
       this.password = password;
+      this.passwordRef = null;
+      return this;
+    }
+
+    /** Basic auth with the password read by the writer where it runs. */
+    public Builder basicAuth(String username, SecretRef password) {
+      this.username = blankToNull(username);
+      this.passwordRef = password;
+      this.password = null;
       return this;
     }
 
@@ -216,15 +266,17 @@ public final class ElasticsearchSinkConfig implements Serializable {
      * Takes the API key from {@code LEAVERWATCH_ES_API_KEY} or the file named by {@code
      * LEAVERWATCH_ES_API_KEY_FILE}, else basic auth from {@code LEAVERWATCH_ES_USERNAME} and {@code
      * LEAVERWATCH_ES_PASSWORD} (or {@code _FILE}). Leaves the credentials alone when none is set.
+     * Only which variable is set, or the file's path, is kept: the writer reads the value where it
+     * runs (a file is read once here too, for an early error).
      */
     public Builder credentialsFromEnvironment(Map<String, String> env) {
-      String key = valueOrFile(env, ENV_API_KEY, ENV_API_KEY_FILE);
+      SecretRef key = reference(env, ENV_API_KEY, ENV_API_KEY_FILE);
       if (key != null) {
         return apiKey(key);
       }
       String user = blankToNull(env.get(ENV_USERNAME));
       if (user != null) {
-        String pass = valueOrFile(env, ENV_PASSWORD, ENV_PASSWORD_FILE);
+        SecretRef pass = reference(env, ENV_PASSWORD, ENV_PASSWORD_FILE);
         if (pass == null) {
           throw new IllegalArgumentException(
               ENV_USERNAME + " is set but neither " + ENV_PASSWORD + " nor " + ENV_PASSWORD_FILE);
@@ -234,22 +286,19 @@ public final class ElasticsearchSinkConfig implements Serializable {
       return this;
     }
 
-    private static String valueOrFile(Map<String, String> env, String var, String fileVar) {
-      String value = blankToNull(env.get(var));
-      if (value != null) {
-        return value;
+    private static SecretRef reference(Map<String, String> env, String var, String fileVar) {
+      SecretRef ref = SecretRef.fromEnvironment(env, var, fileVar);
+      if (ref != null && ref.isFile()) {
+        try {
+          ref.resolve(env);
+        } catch (UncheckedIOException e) {
+          throw new UncheckedIOException(
+              fileVar + " names a file that cannot be read: " + ref.location(), e.getCause());
+        } catch (IllegalStateException e) {
+          throw new IllegalArgumentException(fileVar + ": " + e.getMessage(), e);
+        }
       }
-      String file = blankToNull(env.get(fileVar));
-      if (file == null) {
-        return null;
-      }
-      try {
-        return blankToNull(Files.readString(Path.of(file), StandardCharsets.UTF_8).trim());
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            fileVar + " names a file that cannot be read: " + file + " (" + e.getMessage() + ")",
-            e);
-      }
+      return ref;
     }
 
     /** Indices are named {@code <prefix>-<logical name>}; default {@code leaverwatch}. */
@@ -315,7 +364,7 @@ public final class ElasticsearchSinkConfig implements Serializable {
       if (urls.isEmpty()) {
         throw new IllegalArgumentException("at least one Elasticsearch URL is required");
       }
-      if (username != null && password == null) {
+      if (username != null && password == null && passwordRef == null) {
         throw new IllegalArgumentException("basic auth needs a password for " + username);
       }
       return new ElasticsearchSinkConfig(this);
