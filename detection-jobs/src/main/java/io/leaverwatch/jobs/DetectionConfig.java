@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs;
 
+import io.leaverwatch.core.normalize.ClockSkewCheck;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -9,8 +10,26 @@ import java.time.Duration;
  * evaluated once at the end of input, as of {@code asOfMillis}.
  */
 public record DetectionConfig(
-    boolean streaming, String rulesDir, Duration maxOutOfOrderness, Long asOfMillis)
+    boolean streaming,
+    String rulesDir,
+    Duration maxOutOfOrderness,
+    Long asOfMillis,
+    Duration maxClockSkew)
     implements Serializable {
+
+  /**
+   * {@code maxClockSkew}: how far after its arrival an event may be stamped before it is refused.
+   */
+  public DetectionConfig {
+    if (maxClockSkew == null) {
+      maxClockSkew = ClockSkewCheck.DEFAULT_MAX_SKEW;
+    }
+  }
+
+  public DetectionConfig(
+      boolean streaming, String rulesDir, Duration maxOutOfOrderness, Long asOfMillis) {
+    this(streaming, rulesDir, maxOutOfOrderness, asOfMillis, null);
+  }
 
   public static DetectionConfig streaming(String rulesDir) {
     return new DetectionConfig(true, rulesDir, Duration.ofMinutes(15), null);

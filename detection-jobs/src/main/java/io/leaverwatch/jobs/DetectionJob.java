@@ -74,7 +74,7 @@ public final class DetectionJob {
     SingleOutputStreamOperator<AuditEvent> events =
         sources
             .rawEvents()
-            .process(new NormalizeFunction(config.rulesDir()))
+            .process(new NormalizeFunction(config.rulesDir(), config.maxClockSkew()))
             .returns(new AvroTypeInfo<>(AuditEvent.class))
             .uid("normalize")
             .name("parse + normalise");
@@ -161,7 +161,7 @@ public final class DetectionJob {
         events);
   }
 
-  private static WatermarkStrategy<AuditEvent> watermarks(DetectionConfig config) {
+  static WatermarkStrategy<AuditEvent> watermarks(DetectionConfig config) {
     if (!config.streaming()) {
       // bounded: deadlines are evaluated once at the end of input, never by watermark
       return WatermarkStrategy.<AuditEvent>noWatermarks()

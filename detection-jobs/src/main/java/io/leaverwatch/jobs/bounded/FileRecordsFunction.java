@@ -6,6 +6,7 @@ import io.leaverwatch.jobs.NormalizeFunction;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -27,7 +28,11 @@ public final class FileRecordsFunction extends ProcessFunction<Long, RawAuditRec
   public void processElement(Long index, Context ctx, Collector<RawAuditRecord> out)
       throws Exception {
     Path file = Path.of(files.get(index.intValue()));
-    try (RecordReader reader = RecordReader.open(List.of(file), Clock.systemUTC())) {
+    // a file's records arrived when it was written: its last-modified time is their arrival, the
+    // instant an event stamped later than max_clock_skew after is refused for (NormalizeFunction)
+    Clock arrival =
+        Clock.fixed(java.nio.file.Files.getLastModifiedTime(file).toInstant(), ZoneOffset.UTC);
+    try (RecordReader reader = RecordReader.open(List.of(file), arrival)) {
       while (reader.hasNext()) {
         ReadItem item = reader.next();
         if (item instanceof ReadItem.Record r) {

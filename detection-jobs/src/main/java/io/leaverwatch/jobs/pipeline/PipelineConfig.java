@@ -52,6 +52,7 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("checkpoint_dir", null);
     KEYS.put("checkpoint_interval", "15s");
     KEYS.put("max_out_of_orderness", "15m");
+    KEYS.put("max_clock_skew", "1h");
     KEYS.put("parallelism", "2");
     KEYS.put("starting_offsets", "earliest");
     // the REST endpoint (web UI) of the local cluster `leaverwatch run` starts: loopback only
@@ -201,6 +202,14 @@ public final class PipelineConfig implements Serializable {
       throw new IllegalArgumentException(
           where + ": checkpoint_interval or parallelism is invalid: " + e.getMessage());
     }
+    try {
+      if (maxClockSkew().isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          where + ": max_clock_skew is invalid (a duration such as 1h): " + e.getMessage());
+    }
     String offsets = get("starting_offsets");
     if (!offsets.equals("earliest") && !offsets.equals("latest") && !offsets.equals("committed")) {
       throw new IllegalArgumentException(
@@ -236,6 +245,14 @@ public final class PipelineConfig implements Serializable {
   /** How late an audit event may arrive after a later one (CloudTrail: up to ~15 min). */
   public Duration maxOutOfOrderness() {
     return io.leaverwatch.core.rules.Durations.parse(get("max_out_of_orderness"));
+  }
+
+  /**
+   * How far after its arrival (the Kafka record's timestamp) an audit event may be stamped: later
+   * ones come from a wrong clock and are dead-lettered, so they cannot move event time.
+   */
+  public Duration maxClockSkew() {
+    return io.leaverwatch.core.rules.Durations.parse(get("max_clock_skew"));
   }
 
   public int parallelism() {

@@ -105,7 +105,7 @@ public final class StreamingPipeline {
         DetectionJob.buildTopology(
             env,
             DetectionSources.streaming(raw, departures, identities, grants),
-            new DetectionConfig(true, rulesDir, cfg.maxOutOfOrderness(), null));
+            new DetectionConfig(true, rulesDir, cfg.maxOutOfOrderness(), null, cfg.maxClockSkew()));
 
     // A finding is re-emitted as it grows (more events, a higher severity): every version of an
     // id must take the same sink task, in order, or an older one could land last. The detectors
