@@ -26,9 +26,22 @@ public final class PayloadFiles {
     return dir;
   }
 
+  private static int existing(Path receiverDir) {
+    if (!Files.isDirectory(receiverDir)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(receiverDir)) {
+      return (int) s.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public synchronized Path write(String receiver, String method, String subject, ObjectNode body) {
     String safeReceiver = receiver.replaceAll("[^A-Za-z0-9._-]", "_");
-    int n = seq.merge(safeReceiver, 1, Integer::sum);
+    // numbering goes on after a restart instead of overwriting the earlier run's files
+    int n = seq.computeIfAbsent(safeReceiver, r -> existing(dir.resolve(r))) + 1;
+    seq.put(safeReceiver, n);
     String name =
         String.format(
             "%05d-%s-%s.json",

@@ -305,6 +305,25 @@ class DispatcherTest {
     }
   }
 
+  @Test
+  void anIdentityAndRepositoryNamedLikeSlackMarkupReachTheChannelAsPlainText() throws Exception {
+    Dispatcher d = h.dispatcher(DeliveryHooks.NONE, once());
+    d.offer(SlackMessagesTest.hostile(), () -> {});
+    d.finish();
+    JsonNode received = h.slack.requests().get(0).json();
+    List<JsonNode> mrkdwn = new java.util.ArrayList<>();
+    List<String> plain = new java.util.ArrayList<>();
+    SlackMessagesTest.collectTextObjects(received.get("blocks"), mrkdwn, plain);
+    assertThat(mrkdwn).isEmpty();
+    assertThat(plain).anyMatch(t -> t.equals("Identity: <!channel> alice"));
+    assertThat(received.path("text").asText())
+        .doesNotContain("<!channel>")
+        .doesNotContain("<https://");
+    // PagerDuty shows text as text: the summary goes as written, capped
+    assertThat(h.pd.acceptedEvents().get(0).path("payload").path("summary").asText())
+        .isEqualTo(SlackMessagesTest.HOSTILE_SUMMARY);
+  }
+
   static final class SimulatedCrash extends RuntimeException {
     SimulatedCrash(String step) {
       super("killed " + step);
