@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       DetectCommand.class,
       RunCommand.class,
+      AlertCommand.class,
       io.leaverwatch.cli.bench.BenchCommand.class,
       DemoCommand.class,
     })

@@ -1,0 +1,690 @@
+package io.leaverwatch.alerting;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leaverwatch.alerting.ledger.Ledger;
+import io.leaverwatch.alerting.ledger.LedgerEntry;
+import io.leaverwatch.alerting.render.DigestItem;
+import io.leaverwatch.alerting.render.FindingLinks;
+import io.leaverwatch.alerting.render.PagerDutyPayloads;
+import io.leaverwatch.alerting.render.SlackMessages;
+import io.leaverwatch.alerting.routes.AlertRoutes;
+import io.leaverwatch.alerting.routes.AlertRoutes.Kind;
+import io.leaverwatch.alerting.routes.RouteMatcher;
+import io.leaverwatch.alerting.send.AlertSender;
+import io.leaverwatch.alerting.send.Outcome;
+import io.leaverwatch.core.json.Json;
+import io.leaverwatch.schema.Finding;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers findings to their receivers, one lane per receiver. A lane sends one request at a time
+ * in order; a 429 or a failure holds only that lane (no other request to that receiver before the
+ * wait is over) while the other lanes go on. Single-threaded: {@link #drain} does the sending and
+ * waits through the injected {@link Sleeper}, so tests run on a fake clock.
+ *
+ * <p>Per delivery: plan from the ledger, render, send, write the ledger, then tell the caller
+ * (which commits the Kafka offset). A kill between the send and the ledger write repeats that one
+ * send after a restart: PagerDuty folds it into the same alert (dedup_key = finding_id); Slack
+ * would show a second message. That window is the whole of the at-least-once; everything else is
+ * exactly once per finding revision and receiver.
+ */
+public final class Dispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** How the dispatcher waits, retries and gives up. */
+  public record Settings(
+      Duration slackMinInterval,
+      Duration pagerDutyMinInterval,
+      Duration backoffBase,
+      Duration backoffCap,
+      int maxAttempts) {
+    /** Streaming: never give up (alerts stay in the lane and the offset does not move). */
+    public static Settings streaming() {
+      return new Settings(
+          Duration.ofMillis(1100),
+          Duration.ZERO,
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          Integer.MAX_VALUE);
+    }
+
+    /** A bounded run: after this many attempts an alert goes to the DLQ so the run ends. */
+    public static Settings once() {
+      return new Settings(
+          Duration.ofMillis(1100), Duration.ZERO, Duration.ofSeconds(1), Duration.ofMinutes(1), 8);
+    }
+
+    public Settings withoutPacing() {
+      return new Settings(Duration.ZERO, Duration.ZERO, backoffBase, backoffCap, maxAttempts);
+    }
+  }
+
+  private final RouteMatcher matcher;
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private final Ledger ledger;
+  private final DeadLetters dlq;
+  private final FindingLinks links;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final DeliveryHooks hooks;
+  private final Settings settings;
+  private final AlertStats stats;
+  private final PayloadFiles payloads;
+  private final Duration window;
+  private final int maxPerWindow;
+  private int nextLane;
+
+  public Dispatcher(
+      AlertRoutes routes,
+      Map<String, AlertSender> senders,
+      Ledger ledger,
+      DeadLetters dlq,
+      FindingLinks links,
+      Clock clock,
+      Sleeper sleeper,
+      DeliveryHooks hooks,
+      Settings settings,
+      AlertStats stats,
+      PayloadFiles payloads) {
+    this.matcher = new RouteMatcher(routes);
+    this.ledger = ledger;
+    this.dlq = dlq;
+    this.links = links;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.hooks = hooks;
+    this.settings = settings;
+    this.stats = stats;
+    this.payloads = payloads;
+    this.window = routes.digest().window();
+    this.maxPerWindow = routes.digest().maxPerReceiver();
+    for (AlertRoutes.Receiver r : routes.receivers().values()) {
+      AlertSender s = senders.get(r.name());
+      if (s == null) {
+        throw new IllegalArgumentException("no sender for receiver " + r.name());
+      }
+      lanes.put(r.name(), new Lane(r, s));
+    }
+    // digests a killed run had promised: they go out when their window ends
+    for (LedgerEntry e : ledger.entries()) {
+      Lane l = lanes.get(e.receiver());
+      if (l != null && e.state() == LedgerEntry.State.DIGEST_PENDING) {
+        l.digestBuffer.put(e.findingId(), e);
+      }
+    }
+  }
+
+  public AlertStats stats() {
+    return stats;
+  }
+
+  /**
+   * Queues one finding for every receiver its routes name. {@code done} runs once every receiver
+   * has it settled in the ledger (sent, skipped as unchanged, promised to a digest, or
+   * dead-lettered): only then may the Kafka offset move past it.
+   */
+  public void offer(Finding f, Runnable done) {
+    stats.findingsIn.incrementAndGet();
+    Set<String> receivers = matcher.receiversFor(f);
+    if (receivers.isEmpty()) {
+      stats.unrouted.incrementAndGet();
+      done.run();
+      return;
+    }
+    int[] left = {receivers.size()};
+    Runnable one =
+        () -> {
+          if (--left[0] == 0) {
+            done.run();
+          }
+        };
+    Instant now = clock.instant();
+    for (String r : receivers) {
+      lanes.get(r).offer(f, one, now);
+    }
+  }
+
+  /** Whether anything is queued or waiting for a digest. */
+  public boolean idle() {
+    return lanes.values().stream().allMatch(l -> l.queue.isEmpty() && l.digestBuffer.isEmpty());
+  }
+
+  /** When the next request or digest is due; null when nothing waits. */
+  public Instant nextDue() {
+    Instant next = null;
+    for (Lane l : lanes.values()) {
+      next = earliest(next, l.queue.isEmpty() ? null : l.notBefore);
+      next = earliest(next, l.digestBuffer.isEmpty() ? null : l.windowEnd());
+    }
+    return next;
+  }
+
+  /**
+   * Sends what is due. With {@code finishing}, digests go out now instead of at their window's end
+   * and this returns only when everything is delivered or dead-lettered; otherwise it returns as
+   * soon as the next due request is later than {@code until}.
+   */
+  public void drain(boolean finishing, Instant until) throws InterruptedException {
+    while (true) {
+      Instant now = clock.instant();
+      for (Lane l : lanes.values()) {
+        l.tick(now, finishing);
+      }
+      Lane ready = nextReady(now);
+      if (ready != null) {
+        ready.sendOne(clock.instant());
+        continue;
+      }
+      Instant next = null;
+      for (Lane l : lanes.values()) {
+        next = earliest(next, l.queue.isEmpty() ? null : l.notBefore);
+        if (!finishing) {
+          next = earliest(next, l.digestBuffer.isEmpty() ? null : l.windowEnd());
+        }
+      }
+      if (next == null || (until != null && next.isAfter(until))) {
+        return;
+      }
+      Duration wait = Duration.between(now, next);
+      if (!wait.isNegative() && !wait.isZero()) {
+        sleeper.sleep(wait);
+      }
+    }
+  }
+
+  /** Sends everything and every digest, then returns: the end of a {@code --once} run. */
+  public void finish() throws InterruptedException {
+    drain(true, null);
+    ledger.sync();
+  }
+
+  /** Forces the ledger to disk: call before committing offsets past what was offered. */
+  public void sync() {
+    ledger.sync();
+  }
+
+  private Lane nextReady(Instant now) {
+    List<Lane> all = new ArrayList<>(lanes.values());
+    for (int i = 0; i < all.size(); i++) {
+      Lane l = all.get((nextLane + i) % all.size());
+      if (!l.queue.isEmpty() && !l.notBefore.isAfter(now)) {
+        nextLane = (nextLane + i + 1) % all.size();
+        return l;
+      }
+    }
+    return null;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  private String windowText() {
+    long m = window.toMinutes();
+    return m > 0 && window.equals(Duration.ofMinutes(m)) ? m + " min" : window.toSeconds() + " s";
+  }
+
+  /** One finding (newest revision seen) or one digest waiting in a lane. */
+  private static final class Pending {
+    Finding finding;
+    final List<DigestItem> digest;
+    final Instant digestWindow;
+    final List<Runnable> waiters = new ArrayList<>();
+    int attempts;
+
+    Pending(Finding f, Runnable waiter) {
+      this.finding = f;
+      this.digest = null;
+      this.digestWindow = null;
+      waiters.add(waiter);
+    }
+
+    Pending(List<DigestItem> items, Instant window) {
+      this.finding = null;
+      this.digest = items;
+      this.digestWindow = window;
+    }
+  }
+
+  private final class Lane {
+    final AlertRoutes.Receiver receiver;
+    final AlertSender sender;
+    final LinkedHashMap<String, Pending> queue = new LinkedHashMap<>();
+    final LinkedHashMap<String, LedgerEntry> digestBuffer = new LinkedHashMap<>();
+    Instant notBefore = Instant.EPOCH;
+    Instant windowStart;
+    int sentInWindow;
+    int failures;
+    boolean failing;
+
+    Lane(AlertRoutes.Receiver receiver, AlertSender sender) {
+      this.receiver = receiver;
+      this.sender = sender;
+    }
+
+    Kind kind() {
+      return receiver.kind();
+    }
+
+    Instant windowEnd() {
+      return windowStart == null ? Instant.EPOCH : windowStart.plus(window);
+    }
+
+    void offer(Finding f, Runnable waiter, Instant now) {
+      Pending queued = queue.get(f.getFindingId());
+      if (queued != null && queued.finding != null) {
+        // coalesce: the lane will send only the newest revision it holds
+        if (f.getRevision() >= queued.finding.getRevision()) {
+          queued.finding = f;
+        }
+        queued.waiters.add(waiter);
+        return;
+      }
+      Optional<LedgerEntry> e = ledger.get(f.getFindingId(), receiver.name());
+      Action a = DeliveryPlanner.plan(kind(), f, e);
+      if (a == Action.NOTHING) {
+        recordSeen(f, e);
+        stats.unchanged.incrementAndGet();
+        waiter.run();
+        return;
+      }
+      if (DeliveryPlanner.isFirstDelivery(a, e)) {
+        tick(now, false);
+        roll(now);
+        if (sentInWindow >= maxPerWindow) {
+          LedgerEntry pending =
+              new LedgerEntry(
+                  f.getFindingId(),
+                  receiver.name(),
+                  f.getRevision(),
+                  f.getStatus().name(),
+                  f.getSeverity().name(),
+                  LedgerEntry.State.DIGEST_PENDING,
+                  null,
+                  null,
+                  digestLine(f),
+                  now.toEpochMilli());
+          ledger.putDeferred(pending);
+          digestBuffer.put(f.getFindingId(), pending);
+          waiter.run();
+          return;
+        }
+        sentInWindow++;
+      }
+      queue.put(f.getFindingId(), new Pending(f, waiter));
+    }
+
+    void roll(Instant now) {
+      if (windowStart == null || !now.isBefore(windowEnd())) {
+        windowStart = now;
+        sentInWindow = 0;
+      }
+    }
+
+    void tick(Instant now, boolean finishing) {
+      if (digestBuffer.isEmpty()) {
+        return;
+      }
+      if (windowStart == null) {
+        windowStart = now; // promised by a killed run: its window ends one window from now
+      }
+      if (finishing || !now.isBefore(windowEnd())) {
+        List<DigestItem> items = new ArrayList<>();
+        for (LedgerEntry e : digestBuffer.values()) {
+          LedgerEntry current = ledger.get(e.findingId(), receiver.name()).orElse(e);
+          items.add(new DigestItem(e.findingId(), e.digestLine(), current.severity()));
+        }
+        Instant w = windowStart;
+        queue.put("digest:" + w.toEpochMilli() + ":" + queue.size(), new Pending(items, w));
+        digestBuffer.clear();
+        if (!now.isBefore(windowEnd())) {
+          windowStart = now;
+          sentInWindow = 0;
+        }
+      }
+    }
+
+    void sendOne(Instant now) {
+      Iterator<Map.Entry<String, Pending>> it = queue.entrySet().iterator();
+      Pending p = it.next().getValue();
+      if (p.digest != null) {
+        sendDigest(p, now);
+        return;
+      }
+      Finding f = p.finding;
+      String id = f.getFindingId();
+      Optional<LedgerEntry> e = ledger.get(id, receiver.name());
+      Action a = DeliveryPlanner.plan(kind(), f, e);
+      if (a == Action.NOTHING) {
+        recordSeen(f, e);
+        stats.unchanged.incrementAndGet();
+        complete(id, p);
+        return;
+      }
+      String method = method(a);
+      ObjectNode body = render(a, f, e);
+      ledger.sync();
+      hooks.beforeSend(id, receiver.name());
+      Outcome o = sender.send(method, body);
+      if (o.kind() == Outcome.Kind.DELIVERED) {
+        hooks.afterSendBeforeLedger(id, receiver.name());
+        if (payloads != null) {
+          payloads.write(receiver.name(), method, id + "-r" + f.getRevision(), body);
+        }
+        ledger.put(afterDelivery(a, f, e, o, now));
+        count(a);
+        hooks.afterLedger(id, receiver.name());
+        recovered();
+        notBefore = now.plus(minInterval());
+        complete(id, p);
+        return;
+      }
+      if (failed(p, o, now)) {
+        deadLetter(a.name(), f, e, body, p.attempts, o.reason(), now);
+        complete(id, p);
+      }
+    }
+
+    void sendDigest(Pending p, Instant now) {
+      String key = queue.keySet().iterator().next();
+      ObjectNode body =
+          kind() == Kind.PAGERDUTY
+              ? PagerDutyPayloads.digest(receiver.name(), p.digestWindow, p.digest, windowText())
+              : SlackMessages.digest(receiver.channel(), p.digestWindow, p.digest, windowText());
+      String method = kind() == Kind.PAGERDUTY ? "enqueue" : "chat.postMessage";
+      ledger.sync();
+      Outcome o = sender.send(method, body);
+      if (o.kind() == Outcome.Kind.DELIVERED) {
+        if (payloads != null) {
+          payloads.write(receiver.name(), method, "digest-" + p.digestWindow.toEpochMilli(), body);
+        }
+        for (DigestItem i : p.digest) {
+          LedgerEntry cur = ledger.get(i.findingId(), receiver.name()).orElse(null);
+          if (cur != null && cur.state() == LedgerEntry.State.DIGEST_PENDING) {
+            ledger.putDeferred(
+                new LedgerEntry(
+                    cur.findingId(),
+                    cur.receiver(),
+                    cur.revision(),
+                    cur.status(),
+                    cur.severity(),
+                    LedgerEntry.State.DIGESTED,
+                    null,
+                    null,
+                    null,
+                    now.toEpochMilli()));
+          }
+        }
+        ledger.sync();
+        stats.digests.incrementAndGet();
+        stats.digestedFindings.addAndGet(p.digest.size());
+        if (kind() == Kind.PAGERDUTY) {
+          stats.pagerDutyTriggers.incrementAndGet();
+        } else {
+          stats.slackPosted.incrementAndGet();
+        }
+        recovered();
+        notBefore = now.plus(minInterval());
+        queue.remove(key);
+        return;
+      }
+      if (failed(p, o, now)) {
+        ObjectNode line = dlqLine("DIGEST", p.attempts, o.reason(), now);
+        line.put("findings", p.digest.size());
+        line.putPOJO("finding_ids", p.digest.stream().map(DigestItem::findingId).toList());
+        line.set("payload", body);
+        dlq.write(line);
+        for (DigestItem i : p.digest) {
+          ledger
+              .get(i.findingId(), receiver.name())
+              .ifPresent(
+                  cur ->
+                      ledger.putDeferred(
+                          new LedgerEntry(
+                              cur.findingId(),
+                              cur.receiver(),
+                              cur.revision(),
+                              cur.status(),
+                              cur.severity(),
+                              LedgerEntry.State.DEAD,
+                              null,
+                              null,
+                              null,
+                              now.toEpochMilli())));
+        }
+        ledger.sync();
+        stats.deadLettered.incrementAndGet();
+        queue.remove(key);
+      }
+    }
+
+    /** Applies a failed outcome to the lane; true when the alert is given up (to the DLQ). */
+    boolean failed(Pending p, Outcome o, Instant now) {
+      p.attempts++;
+      switch (o.kind()) {
+        case REJECTED:
+          return true;
+        case RATE_LIMITED:
+          stats.rateLimited.incrementAndGet();
+          Duration wait = o.retryAfter() != null ? o.retryAfter() : backoff(++failures);
+          notBefore = now.plus(wait);
+          LOG.warn("{}: rate limited, next request in {} s", receiver.name(), wait.toSeconds());
+          break;
+        case AUTH_FAILED:
+          if (!failing) {
+            LOG.error(
+                "receiver {} is FAILING: {} — check {}; its alerts are kept and retried",
+                receiver.name(),
+                o.reason(),
+                receiver.secretSource());
+          }
+          failing = true;
+          stats.retries.incrementAndGet();
+          notBefore = now.plus(backoff(++failures));
+          break;
+        default:
+          stats.retries.incrementAndGet();
+          notBefore = now.plus(backoff(++failures));
+          LOG.warn("{}: {}; retrying (attempt {})", receiver.name(), o.reason(), p.attempts + 1);
+      }
+      return p.attempts >= settings.maxAttempts();
+    }
+
+    void recovered() {
+      if (failing) {
+        LOG.info("receiver {} recovered", receiver.name());
+      }
+      failing = false;
+      failures = 0;
+    }
+
+    Duration backoff(int n) {
+      long base = settings.backoffBase().toMillis();
+      long ms = base << Math.min(Math.max(0, n - 1), 20);
+      return Duration.ofMillis(Math.min(ms, settings.backoffCap().toMillis()));
+    }
+
+    Duration minInterval() {
+      return kind() == Kind.SLACK ? settings.slackMinInterval() : settings.pagerDutyMinInterval();
+    }
+
+    void complete(String key, Pending p) {
+      queue.remove(key);
+      p.waiters.forEach(Runnable::run);
+    }
+
+    String method(Action a) {
+      switch (a) {
+        case POST:
+          return "chat.postMessage";
+        case UPDATE:
+          return "chat.update";
+        default:
+          return "enqueue";
+      }
+    }
+
+    ObjectNode render(Action a, Finding f, Optional<LedgerEntry> e) {
+      switch (a) {
+        case TRIGGER:
+          return PagerDutyPayloads.trigger(f, links);
+        case RESOLVE:
+          return PagerDutyPayloads.resolve(f);
+        case POST:
+          return SlackMessages.post(receiver.channel(), f, links);
+        case UPDATE:
+          LedgerEntry prev = e.orElseThrow();
+          return SlackMessages.update(
+              prev.channel() != null ? prev.channel() : receiver.channel(), prev.ts(), f, links);
+        default:
+          throw new IllegalStateException("nothing to render for " + a);
+      }
+    }
+
+    LedgerEntry afterDelivery(
+        Action a, Finding f, Optional<LedgerEntry> e, Outcome o, Instant now) {
+      String severity = f.getSeverity().name();
+      String ts = null;
+      String channel = null;
+      if (a == Action.RESOLVE && e.isPresent()) {
+        severity = e.get().severity();
+      }
+      if (a == Action.POST) {
+        ts = o.ts();
+        channel = o.channel() != null ? o.channel() : receiver.channel();
+      } else if (a == Action.UPDATE) {
+        ts = e.get().ts();
+        channel = e.get().channel();
+      }
+      return new LedgerEntry(
+          f.getFindingId(),
+          receiver.name(),
+          f.getRevision(),
+          f.getStatus().name(),
+          severity,
+          LedgerEntry.State.DELIVERED,
+          ts,
+          channel,
+          null,
+          now.toEpochMilli());
+    }
+
+    void count(Action a) {
+      switch (a) {
+        case TRIGGER:
+          stats.pagerDutyTriggers.incrementAndGet();
+          break;
+        case RESOLVE:
+          stats.pagerDutyResolves.incrementAndGet();
+          break;
+        case POST:
+          stats.slackPosted.incrementAndGet();
+          break;
+        default:
+          stats.slackUpdated.incrementAndGet();
+      }
+    }
+
+    /** A revision that needs no message still moves the ledger, so it is not looked at again. */
+    void recordSeen(Finding f, Optional<LedgerEntry> e) {
+      if (e.isEmpty() || f.getRevision() <= e.get().revision()) {
+        return;
+      }
+      LedgerEntry p = e.get();
+      ledger.putDeferred(
+          new LedgerEntry(
+              p.findingId(),
+              p.receiver(),
+              f.getRevision(),
+              f.getStatus().name(),
+              p.state() == LedgerEntry.State.DIGEST_PENDING ? f.getSeverity().name() : p.severity(),
+              p.state(),
+              p.ts(),
+              p.channel(),
+              p.state() == LedgerEntry.State.DIGEST_PENDING ? digestLine(f) : p.digestLine(),
+              clock.millis()));
+      if (p.state() == LedgerEntry.State.DIGEST_PENDING) {
+        digestBuffer.put(p.findingId(), ledger.get(p.findingId(), p.receiver()).orElseThrow());
+      }
+    }
+
+    void deadLetter(
+        String action,
+        Finding f,
+        Optional<LedgerEntry> e,
+        ObjectNode body,
+        int attempts,
+        String reason,
+        Instant now) {
+      ObjectNode line = dlqLine(action, attempts, reason, now);
+      line.put("finding_id", f.getFindingId());
+      line.put("revision", f.getRevision());
+      line.set("payload", body);
+      dlq.write(line);
+      stats.deadLettered.incrementAndGet();
+      LOG.error(
+          "{}: {} of finding {} dead-lettered: {}",
+          receiver.name(),
+          action,
+          f.getFindingId(),
+          reason);
+      // an update that was refused keeps the message it would have updated; a first delivery is
+      // marked dead so a restart does not send the same revision again
+      LedgerEntry prev = e.orElse(null);
+      boolean keep = prev != null && prev.state() != LedgerEntry.State.DEAD;
+      ledger.put(
+          new LedgerEntry(
+              f.getFindingId(),
+              receiver.name(),
+              f.getRevision(),
+              keep ? prev.status() : f.getStatus().name(),
+              keep ? prev.severity() : f.getSeverity().name(),
+              keep ? prev.state() : LedgerEntry.State.DEAD,
+              keep ? prev.ts() : null,
+              keep ? prev.channel() : null,
+              null,
+              now.toEpochMilli()));
+    }
+
+    ObjectNode dlqLine(String action, int attempts, String reason, Instant now) {
+      ObjectNode line = Json.mapper().createObjectNode();
+      line.put("at", now.toString());
+      line.put("receiver", receiver.name());
+      line.put("receiver_kind", kind().name());
+      line.put("action", action);
+      line.put("attempts", attempts);
+      line.put(
+          "reason",
+          attempts >= settings.maxAttempts() && !reason.startsWith("gave up")
+              ? "gave up after " + attempts + " attempt(s); last: " + reason
+              : reason);
+      return line;
+    }
+  }
+
+  /** A digest line: ids and enums only, never event text. */
+  static String digestLine(Finding f) {
+    return f.getSeverity().name()
+        + " "
+        + f.getType().name()
+        + " "
+        + f.getPersonId()
+        + (f.getStatus() == io.leaverwatch.schema.FindingStatus.RESOLVED ? " (resolved)" : "")
+        + " \u2014 finding "
+        + f.getFindingId();
+  }
+}
