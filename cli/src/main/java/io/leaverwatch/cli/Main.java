@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       NormalizeCommand.class,
       GenerateCommand.class,
       DetectCommand.class,
+      ReportCommand.class,
       RunCommand.class,
       io.leaverwatch.cli.bench.BenchCommand.class,
       DemoCommand.class,
