@@ -66,8 +66,10 @@ public final class HtmlRenderer {
         .append(count(m.population(), Reconciliation.RESCINDED))
         .append(" rescinded.</p>\n");
     b.append(
-        "<table>\n<thead><tr><th>Person</th><th>Email</th><th>Role</th><th>Departed</th>"
-            + "<th>In this report</th></tr></thead>\n<tbody>\n");
+        "<table class=\"fixed\">\n<thead><tr><th class=\"w-p\">Person</th>"
+            + "<th class=\"w-email\">Email</th><th class=\"w-role\">Role</th>"
+            + "<th class=\"w-dep\">Departed</th><th>In this report</th></tr></thead>\n"
+            + "<tbody>\n");
     for (PopulationEntry p : m.population()) {
       b.append("<tr><td>")
           .append(esc(p.personId()))
@@ -537,7 +539,8 @@ public final class HtmlRenderer {
       tr.evidence td { font-size: 7.5pt; color: #333; padding-top: 0; border-bottom: 0.5pt solid #d5dbe1; }
       .departure { border-left: 2pt solid #2c3e50; padding-left: 3mm; margin: 5mm 0; }
       .departure .meta { page-break-after: avoid; }
-      table.steps, table.findings { table-layout: fixed; }
+      table.steps, table.findings, table.fixed { table-layout: fixed; }
+      .w-p { width: 10%; } .w-email { width: 30%; } .w-role { width: 15%; } .w-dep { width: 19%; }
       .w-sys { width: 20%; } .w-step { width: 13%; } .w-time { width: 11%; }
       .w-done { width: 21%; } .w-ttr { width: 8%; } .w-status { width: 9%; }
       .w-after { width: 18%; }
