@@ -419,7 +419,7 @@ public final class HtmlRenderer {
     if (!m.unmatchedExceptions().isEmpty()) {
       b.append("<h3>Exceptions that match no finding of this report (")
           .append(m.unmatchedExceptions().size())
-          .append(")</h3>\n<table>\n<thead><tr><th>Line</th><th>Finding or person/step</th>")
+          .append(")</h3>\n<table>\n<thead><tr><th>CSV line</th><th>Finding or person/step</th>")
           .append("<th>Justification</th><th>Approver</th></tr></thead>\n<tbody>\n");
       for (ExceptionRow x : m.unmatchedExceptions()) {
         b.append("<tr><td>")
@@ -491,8 +491,9 @@ public final class HtmlRenderer {
                         + " files listed in manifest.json.",
                     m.period().label(),
                     m.headline().exceptionsOpen())))
-        .append("</p>\n<table class=\"signoff\">\n<thead><tr><th>Role</th><th>Name</th>")
-        .append("<th>Signature</th><th>Date</th></tr></thead>\n<tbody>\n");
+        .append("</p>\n<table class=\"signoff fixed\">\n<thead><tr><th style=\"width: 28%\">")
+        .append("Role</th><th style=\"width: 26%\">Name</th><th style=\"width: 28%\">")
+        .append("Signature</th><th style=\"width: 18%\">Date</th></tr></thead>\n<tbody>\n");
     for (String role : List.of("Prepared by (IT / security)", "Control owner", "Reviewer")) {
       b.append("<tr><td>").append(esc(role)).append("</td><td></td><td></td><td></td></tr>\n");
     }
