@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       DetectCommand.class,
       ReportCommand.class,
+      DashboardsCommand.class,
       RunCommand.class,
       io.leaverwatch.cli.bench.BenchCommand.class,
       DemoCommand.class,
