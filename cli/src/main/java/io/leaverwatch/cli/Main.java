@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       NormalizeCommand.class,
       GenerateCommand.class,
       DetectCommand.class,
+      ReportCommand.class,
+      DashboardsCommand.class,
       RunCommand.class,
       AlertCommand.class,
       io.leaverwatch.cli.bench.BenchCommand.class,
