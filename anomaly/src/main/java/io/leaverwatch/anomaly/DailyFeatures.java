@@ -17,7 +17,7 @@ import java.util.TreeMap;
  */
 public final class DailyFeatures {
   /** Known resource keys kept per new-resource feature; beyond that nothing counts as new. */
-  static final int MAX_KNOWN_RESOURCES = 1024;
+  static final int MAX_KNOWN_RESOURCES = 512;
 
   static final int MAX_KNOWN_IPS = 256;
 

@@ -37,7 +37,7 @@ final class LongSet implements Serializable {
     }
     table[i] = h;
     size++;
-    if (size * 2 > table.length) {
+    if (size * 4 > table.length * 3) {
       grow();
     }
     return true;

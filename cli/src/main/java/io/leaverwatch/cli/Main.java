@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       NormalizeCommand.class,
       GenerateCommand.class,
       DetectCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       RunCommand.class,
       io.leaverwatch.cli.bench.BenchCommand.class,
       DemoCommand.class,
