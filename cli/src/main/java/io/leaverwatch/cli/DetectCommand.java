@@ -91,6 +91,13 @@ public final class DetectCommand implements Callable<Integer> {
   Path dlq;
 
   @Option(
+      names = "--model",
+      paramLabel = "MODEL_DIR",
+      description =
+          "ANOMALOUS_ACTIVITY model directory from `train` (default: train on this input first).")
+  Path model;
+
+  @Option(
       names = "--parallelism",
       defaultValue = "2",
       description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
@@ -115,6 +122,7 @@ public final class DetectCommand implements Callable<Integer> {
     List<io.leaverwatch.schema.Departure> deps;
     List<IdentityLink> ids = List.of();
     List<AccessGrant> grants = List.of();
+    AnomalyStep anomaly;
     try {
       files = RecordReader.expand(events);
       deps = PeopleFiles.readDepartures(departures);
@@ -126,6 +134,7 @@ public final class DetectCommand implements Callable<Integer> {
       }
       RuleSetLoader.load(rulesDir);
       io.leaverwatch.core.normalize.ActionClassifier.load(rulesDir);
+      anomaly = AnomalyStep.prepare(model, rulesDir, err);
     } catch (UnreadableInputException | InputFileException | RuleFileException e) {
       throw new UsageException(e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -155,6 +164,9 @@ public final class DetectCommand implements Callable<Integer> {
             dlq,
             parallelism,
             access));
+    if (anomaly != null) {
+      anomaly.appendTo(out, events, deps, ids, err);
+    }
     double secs = (System.nanoTime() - start) / 1e9;
     printSummary(err, secs);
     return 0;

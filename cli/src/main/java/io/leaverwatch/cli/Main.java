@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       DetectCommand.class,
       ReportCommand.class,
       DashboardsCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       RunCommand.class,
       AlertCommand.class,
       io.leaverwatch.cli.bench.BenchCommand.class,

@@ -1,0 +1,263 @@
+package io.leaverwatch.anomaly;
+
+import io.leaverwatch.schema.AuditEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The per-person accumulator: the open days (events of a day may arrive in any order, and days may
+ * be open side by side) and a bounded history (known resources and IPs as hashes, an hour
+ * histogram, the feature vectors of the last {@code own_history_days} active days). Closing a day
+ * turns it into a {@link PersonDay} against the history before it, then folds it into the history.
+ * Pure: the Flink operator keeps one per person in keyed state and closes days on a timer.
+ */
+public final class DailyFeatures {
+  /** Known resource keys kept per new-resource feature; beyond that nothing counts as new. */
+  static final int MAX_KNOWN_RESOURCES = 512;
+
+  static final int MAX_KNOWN_IPS = 256;
+
+  private final AnomalyRules rules;
+  private final String personId;
+  private final TreeMap<Long, DayAccumulator> open = new TreeMap<>();
+  private final LongSet[] knownResources;
+  private final LongSet knownIps = new LongSet(MAX_KNOWN_IPS);
+  private final long[] hourCounts = new long[24];
+  private final double[][] recent;
+  private int recentCount;
+  private int recentNext;
+  private int daysSeen;
+  private long lastClosed = Long.MIN_VALUE;
+
+  public DailyFeatures(AnomalyRules rules, String personId) {
+    this.rules = rules;
+    this.personId = personId;
+    knownResources = new LongSet[rules.featureCount()];
+    for (int i = 0; i < knownResources.length; i++) {
+      if (rules.features().get(i).kind() == FeatureDefinition.Kind.NEW_RESOURCE_SHARE) {
+        knownResources[i] = new LongSet(MAX_KNOWN_RESOURCES);
+      }
+    }
+    recent = new double[rules.ownHistoryDays()][];
+  }
+
+  public String personId() {
+    return personId;
+  }
+
+  /**
+   * Adds one event of this person; false (ignored) when its day was already closed: a day is scored
+   * once, so an event later than that is dropped here and counted by the caller.
+   */
+  public boolean add(AuditEvent e) {
+    long day = rules.dayOf(e.getEventTime().toEpochMilli());
+    if (day <= lastClosed) {
+      return false;
+    }
+    open.computeIfAbsent(day, d -> new DayAccumulator(rules, d)).add(e);
+    return true;
+  }
+
+  /** Closes every open day up to and including {@code day}, oldest first. */
+  public List<PersonDay> closeThrough(long day) {
+    List<PersonDay> out = new ArrayList<>();
+    while (!open.isEmpty() && open.firstKey() <= day) {
+      Map.Entry<Long, DayAccumulator> first = open.pollFirstEntry();
+      out.add(close(first.getValue()));
+      lastClosed = first.getKey();
+    }
+    return out;
+  }
+
+  public List<PersonDay> closeAll() {
+    return closeThrough(Long.MAX_VALUE);
+  }
+
+  public int openDays() {
+    return open.size();
+  }
+
+  /** Active days closed so far. */
+  public int daysSeen() {
+    return daysSeen;
+  }
+
+  /** Bytes held by the history (the part of the state that lives as long as the person). */
+  public long historyBytes() {
+    long b = 64 + 24 * 8 + knownIps.bytes();
+    for (LongSet s : knownResources) {
+      if (s != null) {
+        b += s.bytes();
+      }
+    }
+    for (double[] r : recent) {
+      if (r != null) {
+        b += 16 + 8L * r.length;
+      }
+    }
+    return b;
+  }
+
+  private PersonDay close(DayAccumulator a) {
+    int n = rules.featureCount();
+    boolean historyKnown = daysSeen >= rules.minOwnDays();
+    boolean[] usual = usualHours(historyKnown);
+    double[] v = new double[n];
+    List<List<String>> evidence = new ArrayList<>(n);
+    int k = rules.evidencePerFeature();
+    for (int i = 0; i < n; i++) {
+      FeatureDefinition d = rules.features().get(i);
+      List<String> ids = sampled(a.evidence[i]);
+      switch (d.kind()) {
+        case COUNT -> v[i] = a.counts[i];
+        case DISTINCT -> v[i] = a.keys[i].size();
+        case NEW_RESOURCE_SHARE -> {
+          long[] keys = a.keys[i].toArray();
+          if (historyKnown && keys.length > 0 && !knownResources[i].full()) {
+            List<String> fresh = new ArrayList<>();
+            int news = 0;
+            Arrays.sort(keys);
+            for (long key : keys) {
+              if (!knownResources[i].contains(key)) {
+                news++;
+                String id = a.keyEvidence[i].get(key);
+                if (id != null && fresh.size() < k) {
+                  fresh.add(id);
+                }
+              }
+            }
+            v[i] = (double) news / Math.max(keys.length, rules.shareFloorResources());
+            ids = fresh;
+          } else {
+            ids = List.of();
+          }
+        }
+        case DISTINCT_SOURCE_IPS -> v[i] = a.ips.size();
+        case NEW_SOURCE_IPS -> {
+          List<String> fresh = new ArrayList<>();
+          if (historyKnown && !knownIps.full()) {
+            long[] ips = a.ips.toArray();
+            Arrays.sort(ips);
+            int news = 0;
+            for (long ip : ips) {
+              if (!knownIps.contains(ip)) {
+                news++;
+                String id = a.ipEvidence.get(ip);
+                if (id != null && fresh.size() < k) {
+                  fresh.add(id);
+                }
+              }
+            }
+            v[i] = news;
+          }
+          ids = fresh;
+        }
+        case OFF_HOURS_SHARE -> {
+          int off = 0;
+          List<String> fresh = new ArrayList<>();
+          for (int h = 0; h < 24; h++) {
+            if (!usual[h] && a.hours[h] > 0) {
+              off += a.hours[h];
+              if (fresh.size() < k && a.hourEvidence[h] != null) {
+                fresh.add(a.hourEvidence[h]);
+              }
+            }
+          }
+          v[i] = (double) off / Math.max(a.total, rules.shareFloorEvents());
+          ids = fresh;
+        }
+        case FAILURE_SHARE ->
+            v[i] = (double) a.failures / Math.max(a.total, rules.shareFloorEvents());
+      }
+      evidence.add(ids);
+    }
+    double[] median = null;
+    double[] spread = null;
+    if (historyKnown) {
+      median = new double[n];
+      spread = new double[n];
+      ownStatistics(median, spread);
+    }
+    absorb(a, v);
+    return new PersonDay(
+        personId,
+        a.day,
+        v,
+        median,
+        spread,
+        Collections.unmodifiableList(evidence),
+        a.total,
+        a.first,
+        a.last);
+  }
+
+  private static List<String> sampled(String[] ids) {
+    if (ids == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(ids.length);
+    for (String id : ids) {
+      if (id != null) {
+        out.add(id);
+      }
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  private boolean[] usualHours(boolean historyKnown) {
+    boolean[] usual = new boolean[24];
+    long sum = 0;
+    for (long c : hourCounts) {
+      sum += c;
+    }
+    for (int h = 0; h < 24; h++) {
+      usual[h] =
+          historyKnown && sum > 0
+              ? hourCounts[h] >= rules.usualHourMinShare() * sum
+              : h >= rules.usualFrom() && h < rules.usualTo();
+    }
+    return usual;
+  }
+
+  /** Median and 1.4826 * MAD of each feature over the recent active days. */
+  private void ownStatistics(double[] median, double[] spread) {
+    int m = recentCount;
+    double[] col = new double[m];
+    for (int f = 0; f < median.length; f++) {
+      for (int j = 0; j < m; j++) {
+        col[j] = recent[j][f];
+      }
+      double med = Robust.median(col, m);
+      for (int j = 0; j < m; j++) {
+        col[j] = Math.abs(recent[j][f] - med);
+      }
+      median[f] = med;
+      spread[f] = 1.4826 * Robust.median(col, m);
+    }
+  }
+
+  private void absorb(DayAccumulator a, double[] v) {
+    daysSeen++;
+    for (int i = 0; i < knownResources.length; i++) {
+      if (knownResources[i] != null) {
+        for (long key : a.keys[i].toArray()) {
+          knownResources[i].add(key);
+        }
+      }
+    }
+    for (long ip : a.ips.toArray()) {
+      knownIps.add(ip);
+    }
+    for (int h = 0; h < 24; h++) {
+      hourCounts[h] += a.hours[h];
+    }
+    recent[recentNext] = v;
+    recentNext = (recentNext + 1) % recent.length;
+    recentCount = Math.min(recentCount + 1, recent.length);
+  }
+}

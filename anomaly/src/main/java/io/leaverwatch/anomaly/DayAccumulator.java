@@ -1,0 +1,143 @@
+package io.leaverwatch.anomaly;
+
+import io.leaverwatch.schema.AuditEvent;
+import io.leaverwatch.schema.OutcomeResult;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one person did on one day, reduced as events arrive (in any order): counts per feature, the
+ * day's resource keys and source IPs as hashes, an hour histogram, failures, and a small
+ * order-independent sample of event ids behind each feature (the ids with the lowest hashes).
+ */
+final class DayAccumulator {
+  /** Distinct keys kept per day and feature: enough to count a mass clone of hundreds. */
+  static final int MAX_KEYS_PER_DAY = 1024;
+
+  final long day;
+  private final AnomalyRules rules;
+  final int[] counts;
+  final LongSet[] keys;
+
+  /** per new-resource feature: key hash -> an event id behind it (the lowest-hash one) */
+  final Map<Long, String>[] keyEvidence;
+
+  final LongSet ips = new LongSet(MAX_KEYS_PER_DAY);
+  final Map<Long, String> ipEvidence = new HashMap<>();
+  final int[] hours = new int[24];
+  final String[] hourEvidence = new String[24];
+  final String[][] evidence;
+  final long[][] evidenceRank;
+  int total;
+  int failures;
+  long first = Long.MAX_VALUE;
+  long last = Long.MIN_VALUE;
+
+  @SuppressWarnings("unchecked")
+  DayAccumulator(AnomalyRules rules, long day) {
+    this.rules = rules;
+    this.day = day;
+    int f = rules.featureCount();
+    counts = new int[f];
+    keys = new LongSet[f];
+    keyEvidence = new Map[f];
+    evidence = new String[f][];
+    evidenceRank = new long[f][];
+    for (int i = 0; i < f; i++) {
+      FeatureDefinition d = rules.features().get(i);
+      if (d.kind().usesResources()) {
+        keys[i] = new LongSet(MAX_KEYS_PER_DAY);
+      }
+      if (d.kind() == FeatureDefinition.Kind.NEW_RESOURCE_SHARE) {
+        keyEvidence[i] = new HashMap<>();
+      }
+    }
+  }
+
+  void add(AuditEvent e) {
+    long t = e.getEventTime().toEpochMilli();
+    String id = e.getEventId();
+    long rank = LongSet.hash(id);
+    total++;
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+    int hour = rules.hourOf(t);
+    hours[hour]++;
+    if (hourEvidence[hour] == null || LongSet.hash(hourEvidence[hour]) > rank) {
+      hourEvidence[hour] = id;
+    }
+    boolean failed = e.getOutcome() != null && e.getOutcome().getResult() == OutcomeResult.FAILURE;
+    if (failed) {
+      failures++;
+    }
+    String ip = e.getSourceIp();
+    if (ip != null && !ip.isEmpty()) {
+      long h = LongSet.hash(ip);
+      ips.add(h);
+      if (ipEvidence.size() < MAX_KEYS_PER_DAY) {
+        ipEvidence.merge(h, id, (a, b) -> LongSet.hash(a) <= LongSet.hash(b) ? a : b);
+      }
+    }
+    for (int i = 0; i < counts.length; i++) {
+      FeatureDefinition d = rules.features().get(i);
+      switch (d.kind()) {
+        case COUNT, DISTINCT, NEW_RESOURCE_SHARE -> {
+          if (!d.matches(e)) {
+            continue;
+          }
+          counts[i]++;
+          if (keys[i] != null) {
+            String key = d.resourceKey(e.getResource());
+            if (key == null) {
+              continue;
+            }
+            long h = LongSet.hash(key);
+            keys[i].add(h);
+            if (keyEvidence[i] != null && keyEvidence[i].size() < MAX_KEYS_PER_DAY) {
+              keyEvidence[i].merge(h, id, (a, b) -> LongSet.hash(a) <= LongSet.hash(b) ? a : b);
+            }
+          }
+          sample(i, id, rank);
+        }
+        case FAILURE_SHARE -> {
+          if (failed) {
+            sample(i, id, rank);
+          }
+        }
+        case DISTINCT_SOURCE_IPS -> {
+          if (ip != null && !ip.isEmpty()) {
+            sample(i, id, rank);
+          }
+        }
+        default -> {
+          // new IPs and off-hours pick their evidence at the end of the day, against history
+        }
+      }
+    }
+  }
+
+  /** Keeps the {@code evidence_per_feature} ids with the lowest hashes: the same in any order. */
+  private void sample(int f, String id, long rank) {
+    int k = rules.evidencePerFeature();
+    if (evidence[f] == null) {
+      evidence[f] = new String[k];
+      evidenceRank[f] = new long[k];
+      java.util.Arrays.fill(evidenceRank[f], Long.MAX_VALUE);
+    }
+    String[] ids = evidence[f];
+    long[] ranks = evidenceRank[f];
+    int worst = 0;
+    for (int j = 0; j < k; j++) {
+      if (ids[j] != null && ids[j].equals(id)) {
+        return;
+      }
+      if (ranks[j] > ranks[worst]) {
+        worst = j;
+      }
+    }
+    if (rank < ranks[worst]) {
+      ids[worst] = id;
+      ranks[worst] = rank;
+    }
+  }
+}
