@@ -393,6 +393,26 @@ public final class Dispatcher {
         complete(id, p);
         return;
       }
+      if (a == Action.UPDATE
+          && o.kind() == Outcome.Kind.REJECTED
+          && String.valueOf(o.reason()).endsWith("message_not_found")) {
+        // someone deleted the message: the finding gets a new one instead of a dead letter
+        LedgerEntry prev = e.orElseThrow();
+        ledger.put(
+            new LedgerEntry(
+                prev.findingId(),
+                prev.receiver(),
+                prev.revision(),
+                prev.status(),
+                prev.severity(),
+                LedgerEntry.State.DEAD,
+                null,
+                null,
+                null,
+                now.toEpochMilli()));
+        LOG.warn("{}: the message of finding {} is gone; posting it again", receiver.name(), id);
+        return;
+      }
       if (failed(p, o, now)) {
         deadLetter(a.name(), f, e, body, p.attempts, o.reason(), now);
         complete(id, p);

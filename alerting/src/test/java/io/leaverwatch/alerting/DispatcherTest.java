@@ -324,6 +324,22 @@ class DispatcherTest {
         .isEqualTo(SlackMessagesTest.HOSTILE_SUMMARY);
   }
 
+  @Test
+  void aDeletedSlackMessageIsPostedAgainRatherThanDeadLettered() throws Exception {
+    Dispatcher d = h.dispatcher(DeliveryHooks.NONE, once());
+    d.offer(Findings.retained("f-m", Severity.HIGH, 1, FindingStatus.OPEN), () -> {});
+    d.finish();
+    h.slack.fault(FakeSlack.okFalse("message_not_found"));
+    d.offer(Findings.retained("f-m", Severity.HIGH, 2, FindingStatus.OPEN), () -> {});
+    d.finish();
+    assertThat(h.slack.posted()).isEqualTo(2);
+    assertThat(h.dlq).isEmpty();
+    d.offer(Findings.retained("f-m", Severity.HIGH, 3, FindingStatus.OPEN), () -> {});
+    d.finish();
+    assertThat(h.slack.updated()).isEqualTo(1);
+    assertThat(h.slack.messages().get(1).updates).isEqualTo(1);
+  }
+
   static final class SimulatedCrash extends RuntimeException {
     SimulatedCrash(String step) {
       super("killed " + step);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -347,9 +346,5 @@ public final class AlertRoutesLoader {
 
   private RuleFileException fail(int line, String field, String reason) {
     return new RuleFileException(file + ":" + Math.max(1, line) + ": " + field + ": " + reason);
-  }
-
-  static List<String> names(Class<? extends Enum<?>> type) {
-    return Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
   }
 }
