@@ -160,11 +160,12 @@ public final class DemoCommand implements Callable<Integer> {
     EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"));
     EmbeddedElasticsearch es = EmbeddedElasticsearch.start(root.resolve("elasticsearch"));
     JobClient[] job = new JobClient[1];
+    DemoAlerts[] alerts = new DemoAlerts[1];
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              shutdown(job[0], kafka, es);
+              shutdown(job[0], alerts[0], kafka, es);
               stopped.countDown();
             },
             "leaverwatch-demo-shutdown");
@@ -197,7 +198,10 @@ public final class DemoCommand implements Callable<Integer> {
       StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       StreamingPipeline.build(flink, cfg, rules.toString(), env);
       job[0] = flink.executeAsync("leaverwatch demo");
-      err.println("demo: detection job started (Flink MiniCluster), publishing through ingest...");
+      alerts[0] = DemoAlerts.start(root, rules, kafka.bootstrapServers());
+      err.println(
+          "demo: detection job started (Flink MiniCluster), alert dispatcher on local PagerDuty"
+              + " and Slack stand-ins; publishing through ingest...");
 
       long expected = totalEvents(org);
       AtomicLong published = new AtomicLong();
@@ -230,7 +234,11 @@ public final class DemoCommand implements Callable<Integer> {
       if (publishFailure[0] != null) {
         throw publishFailure[0];
       }
+      awaitAlerts(err, kafka, alerts[0]);
       printSummary(err, es.client(), kafka, es, org, root);
+      err.println("Alerts:");
+      alerts[0].printSummary(err);
+      err.flush();
       if (exitWhenDone) {
         return 0;
       }
@@ -245,7 +253,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalStateException ignored) {
           // already shutting down: the hook does the work
         }
-        shutdown(job[0], kafka, es);
+        shutdown(job[0], alerts[0], kafka, es);
       }
     }
   }
@@ -386,9 +394,13 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   static long lag(Admin admin, String topic) {
+    return lag(admin, GROUP, topic);
+  }
+
+  static long lag(Admin admin, String group, String topic) {
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       Map<TopicPartition, OffsetSpec> want = new HashMap<>();
       for (var p :
           admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions()) {
@@ -439,7 +451,41 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void shutdown(JobClient job, EmbeddedKafka kafka, EmbeddedElasticsearch es) {
+  /**
+   * Waits until the dispatcher has read every finding and sent nothing for 25 s (longer than the
+   * demo's digest window), at most 3 minutes.
+   */
+  private static void awaitAlerts(PrintWriter err, EmbeddedKafka kafka, DemoAlerts alerts)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    long quietSince = System.nanoTime();
+    long lastSent = -1;
+    try (Admin admin = kafka.admin()) {
+      while (System.nanoTime() < deadline) {
+        alerts.checkAlive();
+        long lag = lag(admin, DemoAlerts.GROUP, "leaverwatch.findings");
+        long sent = alerts.sent();
+        if (sent != lastSent || lag != 0) {
+          quietSince = System.nanoTime();
+          lastSent = sent;
+        }
+        err.printf(
+            "\r  alerts sent %,d | findings not yet read by the dispatcher %,d   ", sent, lag);
+        err.flush();
+        if (System.nanoTime() - quietSince > Duration.ofSeconds(25).toNanos()) {
+          break;
+        }
+        Thread.sleep(1000); // progress refresh period, not synchronisation: the loop polls state
+      }
+    }
+    err.println();
+  }
+
+  private static void shutdown(
+      JobClient job, DemoAlerts alerts, EmbeddedKafka kafka, EmbeddedElasticsearch es) {
+    if (alerts != null) {
+      alerts.close();
+    }
     if (job != null) {
       try {
         job.cancel().get();
@@ -451,7 +497,7 @@ public final class DemoCommand implements Callable<Integer> {
     es.close();
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }
