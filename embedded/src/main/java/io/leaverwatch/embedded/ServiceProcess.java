@@ -157,18 +157,19 @@ final class ServiceProcess implements AutoCloseable {
     if (!Files.isRegularFile(pidFile)) {
       return List.of();
     }
-    List<ProcessHandle> stale = new ArrayList<>();
+    // a recorded child is also a descendant of its recorded parent: keyed by pid, stopped once
+    Map<Long, ProcessHandle> stale = new LinkedHashMap<>();
     for (ProcessHandle recorded : stillRunning(pidFile)) {
-      stale.add(recorded);
-      recorded.descendants().filter(p -> !stale.contains(p)).forEach(stale::add);
+      stale.putIfAbsent(recorded.pid(), recorded);
+      recorded.descendants().forEach(p -> stale.putIfAbsent(p.pid(), p));
     }
-    stopAll(stale, GRACEFUL_STOP);
+    stopAll(new ArrayList<>(stale.values()), GRACEFUL_STOP);
     try {
       Files.deleteIfExists(pidFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete pid file " + pidFile, e);
     }
-    return stale.stream().map(ProcessHandle::pid).toList();
+    return List.copyOf(stale.keySet());
   }
 
   /**

@@ -52,6 +52,39 @@ class ServiceProcessTest {
   }
 
   @Test
+  void aRecordedParentAndItsRecordedChildAreEachStoppedOnce() throws Exception {
+    String marker = "node-" + UUID.randomUUID();
+    Path pidFile = dir.resolve("tree.pid");
+    ServiceProcess leftOver =
+        ServiceProcess.start(
+            "tree",
+            new ProcessBuilder(
+                "bash", "-c", "bash -c 'exec -a \"$0\" sleep 600' \"$0\"; :", marker),
+            pidFile,
+            dir.resolve("console.log"),
+            marker,
+            () -> {});
+    try {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (leftOver.pids().size() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      leftOver.recordPids();
+      List<Long> recorded = leftOver.pids();
+      assertThat(recorded).hasSize(2);
+
+      assertThat(ServiceProcess.stopRecorded(pidFile)).containsExactlyElementsOf(recorded);
+      for (long pid : recorded) {
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+            .as("pid %d", pid)
+            .isEmpty();
+      }
+    } finally {
+      leftOver.close();
+    }
+  }
+
+  @Test
   void aPidFileWithoutAMarkerStopsNothing() throws Exception {
     Process decoy = decoy();
     try {
