@@ -105,6 +105,26 @@ class KnownIpFunctionTest {
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
+  @Test
+  void anAttemptDeliveredThreeTimesIsOneAttempt() throws Exception {
+    harness.processBroadcastElement(ALICE, T0_MINUS_5D.toEpochMilli());
+    event(aliceSession(T0_MINUS_5D, HOME_IP));
+    AuditEvent attempt = strangerSession(T0_PLUS_2H, HOME_IP);
+    event(attempt);
+    event(AuditEvent.newBuilder(attempt).build());
+    event(AuditEvent.newBuilder(attempt).build());
+    event(strangerSession(T0_PLUS_2H.plusSeconds(60), HOME_IP));
+
+    Finding last = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+    assertThat(last.getEventCount()).isEqualTo(2);
+    assertThat(last.getEventIds()).doesNotHaveDuplicates().hasSize(2);
+    assertThat(last.getEvidence()).hasSize(2);
+
+    harness.watermark(T0.plus(Duration.ofDays(60)).toEpochMilli());
+    assertThat(numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
   /** The broadcast harness has no shortcut for this; the keyed harness does the same. */
   private int numKeyedStateEntries() {
     AbstractStreamOperator<?> op = (AbstractStreamOperator<?>) harness.getOperator();

@@ -215,6 +215,44 @@ class PersonDetectorFunctionTest {
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
+  @Test
+  void eventsDeliveredTwiceAreCountedOnceInEveryFindingAndStep() throws Exception {
+    departure(ALICE);
+    AuditEvent refused =
+        AuditEvent.newBuilder(deactivateAlice(T0_PLUS_30M))
+            .setOutcome(
+                new io.leaverwatch.schema.Outcome(
+                    io.leaverwatch.schema.OutcomeResult.FAILURE, "E0000006"))
+            .build();
+    AuditEvent revoked = deactivateAlice(T0_PLUS_2H.plusSeconds(30));
+    // more events in one hour than a bucket keeps one by one: the rest are counted by id hash
+    List<AuditEvent> sessions = new java.util.ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      sessions.add(aliceSession(T0_PLUS_2H.plusSeconds(60 + i)));
+    }
+    for (int delivery = 0; delivery < 2; delivery++) {
+      for (AuditEvent e : sessions) {
+        event(AuditEvent.newBuilder(e).build());
+      }
+      event(AuditEvent.newBuilder(refused).build());
+      event(AuditEvent.newBuilder(revoked).build());
+    }
+    watermark(T0_PLUS_1D);
+
+    Finding pda = latestOf(FindingType.POST_DEPARTURE_ACTIVITY).get(0);
+    assertThat(pda.getEventCount()).isEqualTo(250);
+    assertThat(pda.getEventIds()).doesNotHaveDuplicates();
+    Finding late = latestOf(FindingType.RETAINED_ACCESS).get(0);
+    assertThat(late.getEventCount()).isEqualTo(1);
+    assertThat(late.getEventIds()).containsExactly(refused.getEventId());
+    assertThat(latestStep("okta-deactivate").getEvidenceEventIds())
+        .containsExactly(revoked.getEventId());
+
+    watermark(PAST_HORIZON);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
   // ---------------------------------------------------------------- driving the harness
 
   private void identities() throws Exception {

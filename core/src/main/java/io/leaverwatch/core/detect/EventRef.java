@@ -112,6 +112,11 @@ public final class EventRef implements Serializable {
     return p.getId() == null ? "unknown" : p.getId();
   }
 
+  /** Whether this is the event of that id, time and action: a delivery of it again. */
+  public boolean isSame(String id, long at, String act) {
+    return time == at && eventId.equals(id) && java.util.Objects.equals(action, act);
+  }
+
   /** A field-by-field copy (the strings are shared: they are never changed). */
   public EventRef copy() {
     EventRef r = new EventRef();

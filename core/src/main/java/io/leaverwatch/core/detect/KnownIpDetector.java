@@ -38,11 +38,14 @@ public final class KnownIpDetector implements Serializable {
     this.rules = rules;
   }
 
-  /** Records an event from the IP; {@code personId} is the actor's person, or null. */
+  /**
+   * Records an event from the IP; {@code personId} is the actor's person, or null. An event
+   * delivered again is recorded once: its id is among the recent ones.
+   */
   public void onEvent(IpState s, AuditEvent e, String personId) {
     long t = e.getEventTime().toEpochMilli();
     s.latest = Math.max(s.latest, t);
-    if (s.shared) {
+    if (s.shared || isRecent(s, e)) {
       return;
     }
     if (personId != null) {
@@ -70,6 +73,19 @@ public final class KnownIpDetector implements Serializable {
       s.recent.sort((a, b) -> Long.compare(a.time, b.time));
       s.recent.remove(0);
     }
+  }
+
+  private static boolean isRecent(IpState s, AuditEvent e) {
+    String eventId = e.getEventId();
+    long time = e.getEventTime().toEpochMilli();
+    int h = eventId.hashCode();
+    for (int i = s.recent.size() - 1; i >= 0; i--) {
+      EventRef r = s.recent.get(i);
+      if (r.eventId.hashCode() == h && r.isSame(eventId, time, e.getAction())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Findings of this IP given the departures known now. */

@@ -130,6 +130,11 @@ public final class PersonDetector implements Serializable {
   public DetectorOutput onEvent(
       PersonState s, String personId, AuditEvent e, String role, String identity, Departure known) {
     s.personId = personId;
+    if (alreadyCounted(s, e, role)) {
+      // delivered again (at-least-once sources, overlapping S3 files and LookupEvents, a page
+      // re-sent): every count and evidence list holds an event once
+      return new DetectorOutput();
+    }
     DetectorOutput rehydrated = null;
     if (!s.hasDeparture() && known != null && streaming) {
       rehydrated = onDeparture(s, known);
@@ -679,6 +684,25 @@ public final class PersonDetector implements Serializable {
   private boolean isStepEvidence(PersonState s, EventRef r) {
     for (RevocationStep step : baseline(s).steps()) {
       if (step.isEvidence(r.action) || StepEvaluator.isKeyRevocation(r)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the state holds this event already: as actor it is in its source's hour, as target in
+   * the notable events. Both are kept for the history horizon, and so is the memory of duplicates.
+   */
+  static boolean alreadyCounted(PersonState s, AuditEvent e, String role) {
+    String id = e.getEventId();
+    long time = e.getEventTime().toEpochMilli();
+    if ("ACTOR".equals(role)) {
+      ActivityBucket b = s.activity.get(PersonState.bucketKey(e.getSource(), hourStart(time)));
+      return b != null && b.contains(id, time, e.getAction());
+    }
+    for (EventRef r : s.notable) {
+      if (r.isSame(id, time, e.getAction())) {
         return true;
       }
     }

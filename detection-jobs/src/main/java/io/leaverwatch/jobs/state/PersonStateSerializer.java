@@ -27,9 +27,10 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
 
   /**
    * 1: activity keyed by "SOURCE|hour" strings, strings as Flink's StringValue; 2: activity by
-   * {@link PersonState#bucketKey}, strings as {@link Utf8Strings}.
+   * {@link PersonState#bucketKey}, strings as {@link Utf8Strings}; 3: each bucket also holds the id
+   * hashes of its overflow events (format 2 is still read, its overflow without ids).
    */
-  private static final int FORMAT = 2;
+  static final int FORMAT = 3;
 
   @Override
   public PersonState createInstance() {
@@ -84,7 +85,7 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
   @Override
   public PersonState deserialize(DataInputView in) throws IOException {
     int format = in.readByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != 2) {
       throw new IOException(
           "person state written in format " + format + ", this version reads format " + FORMAT);
     }
@@ -99,7 +100,7 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
     int buckets = in.readInt();
     for (int i = 0; i < buckets; i++) {
       long key = in.readLong();
-      s.activity.put(key, StateCodec.readBucket(in));
+      s.activity.put(key, StateCodec.readBucket(in, format >= 3));
     }
     s.notable = StateCodec.readRefs(in);
     s.accessKeys = StateCodec.readLongMap(in);

@@ -1,6 +1,7 @@
 package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.ActivityBucket;
+import io.leaverwatch.core.detect.EventIdSet;
 import io.leaverwatch.core.detect.EventRef;
 import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
@@ -88,9 +89,14 @@ final class StateCodec {
     out.writeLong(b.overflowFirst);
     out.writeLong(b.overflowLast);
     out.writeBoolean(b.overflowAnySuccess);
+    long[] ids = b.overflowIds.hashes();
+    out.writeInt(ids.length);
+    for (long h : ids) {
+      out.writeLong(h);
+    }
   }
 
-  static ActivityBucket readBucket(DataInputView in) throws IOException {
+  static ActivityBucket readBucket(DataInputView in, boolean withOverflowIds) throws IOException {
     ActivityBucket b = new ActivityBucket();
     b.source = Utf8Strings.read(in);
     b.hourStart = in.readLong();
@@ -99,6 +105,13 @@ final class StateCodec {
     b.overflowFirst = in.readLong();
     b.overflowLast = in.readLong();
     b.overflowAnySuccess = in.readBoolean();
+    if (withOverflowIds) {
+      long[] ids = new long[in.readInt()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = in.readLong();
+      }
+      b.overflowIds = EventIdSet.ofHashes(ids);
+    }
     return b;
   }
 
@@ -111,6 +124,7 @@ final class StateCodec {
     c.overflowFirst = b.overflowFirst;
     c.overflowLast = b.overflowLast;
     c.overflowAnySuccess = b.overflowAnySuccess;
+    c.overflowIds = b.overflowIds.copy();
     return c;
   }
 

@@ -122,6 +122,20 @@ class BoundedDetectionITCase {
   }
 
   @Test
+  void theSameFilesGivenTwiceGiveTheSameFindingsAsOnce() throws Exception {
+    Path twice = dir.resolve("findings-twice.ndjson");
+    Path stepsTwice = dir.resolve("steps-twice.ndjson");
+    List<Path> inputs = inputs();
+    List<Path> doubled = new ArrayList<>(inputs);
+    doubled.addAll(inputs);
+    detect(twice, stepsTwice, doubled);
+
+    assertThat(Files.readAllBytes(twice)).isEqualTo(Files.readAllBytes(firstFindings));
+    assertThat(Files.readAllBytes(stepsTwice))
+        .isEqualTo(Files.readAllBytes(dir.resolve("steps-1.ndjson")));
+  }
+
+  @Test
   void everyFindingHasTheDocumentedFieldsSortedByIdWithAtMostTwentyEventIds() throws IOException {
     List<JsonNode> findings = lines(firstFindings);
     assertThat(findings).isNotEmpty();
@@ -274,13 +288,21 @@ class BoundedDetectionITCase {
         .orElseThrow(() -> new AssertionError("no status of " + person + " " + stepId));
   }
 
+  private static List<Path> inputs() {
+    return List.of(org.resolve("github"), org.resolve("okta"), org.resolve("cloudtrail"));
+  }
+
   private static void detect(Path findings, Path steps) throws Exception {
+    detect(findings, steps, inputs());
+  }
+
+  private static void detect(Path findings, Path steps, List<Path> inputs) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
     BoundedDetection.build(
         env,
         new BoundedDetection.Request(
-            List.of(org.resolve("github"), org.resolve("okta"), org.resolve("cloudtrail")),
+            inputs,
             PeopleFiles.readDepartures(org.resolve("departures.csv")),
             PeopleFiles.readIdentities(org.resolve("identities.csv")),
             PeopleFiles.readAccess(org.resolve("access.ndjson")),
