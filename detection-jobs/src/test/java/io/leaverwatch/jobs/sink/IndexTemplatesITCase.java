@@ -130,6 +130,10 @@ class IndexTemplatesITCase {
             .setEvidenceEventIds(List.of("e-9"))
             .setRuleId("role-engineer")
             .setDetail("deactivated 30 min after the SLA")
+            .setCompletedBy("admin@example.com")
+            .setCompletedByAutomation(false)
+            .setLastActivityAt(DEPARTED.plusSeconds(7200))
+            .setLastActivityEventId("e-10")
             .build();
     StepStatusDocumentMapper mapper = new StepStatusDocumentMapper();
     client.index(
@@ -144,6 +148,33 @@ class IndexTemplatesITCase {
                     c ->
                         c.index("tmplit-steps")
                             .query(q -> q.term(t -> t.field("status").value("LATE"))))
+                .count())
+        .isEqualTo(1);
+    // who revoked and the last activity are searchable: "revoked by a human, activity after"
+    assertThat(
+            client
+                .count(
+                    c ->
+                        c.index("tmplit-steps")
+                            .query(
+                                q ->
+                                    q.bool(
+                                        bq ->
+                                            bq.filter(
+                                                    f ->
+                                                        f.term(
+                                                            t ->
+                                                                t.field("completed_by_automation")
+                                                                    .value(false)))
+                                                .filter(
+                                                    f ->
+                                                        f.range(
+                                                            r ->
+                                                                r.date(
+                                                                    d ->
+                                                                        d.field("last_activity_at")
+                                                                            .gt(
+                                                                                "2026-03-02T18:00:00Z")))))))
                 .count())
         .isEqualTo(1);
   }
