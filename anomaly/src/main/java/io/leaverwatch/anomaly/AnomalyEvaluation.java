@@ -24,8 +24,9 @@ import java.util.Set;
  * windows left out), scores the leavers' windows and compares the findings with the injections.
  */
 public final class AnomalyEvaluation {
-  /** Per pattern: injected, found. */
-  public record PatternResult(AnomalyScenario.Pattern pattern, int injected, int found) {
+  /** Per pattern: injected, found, and the lowest score of an injected day. */
+  public record PatternResult(
+      AnomalyScenario.Pattern pattern, int injected, int found, double lowestScore) {
     public double recall() {
       return injected == 0 ? Double.NaN : (double) found / injected;
     }
@@ -87,32 +88,31 @@ public final class AnomalyEvaluation {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-28s %8s %6s %7s %11s%n",
+              "%-28s %8s %6s %7s %10s%n",
               "pattern",
               "injected",
               "found",
               "recall",
-              "alert rate"));
+              "min score"));
       for (PatternResult p : patterns) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "%-28s %8d %6d %7.2f %11.2f%n",
+                "%-28s %8d %6d %7.2f %10.3f%n",
                 p.pattern().name().toLowerCase(Locale.ROOT),
                 p.injected(),
                 p.found(),
                 p.recall(),
-                p.recall()));
+                p.lowestScore()));
       }
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-28s %8s %6d %7s %11.2f  (findings per 1,000 normal scored person-days)%n",
-              "normal days (false alarms)",
-              "-",
-              falsePositives,
-              "-",
-              normalAlertRatePer1000()));
+              "alert rate: %.2f findings per 1,000 scored person-days; %.2f per 1,000 normal ones"
+                  + " (%d false alarms)%n",
+              scoredDays == 0 ? 0 : 1000.0 * findings / scoredDays,
+              normalAlertRatePer1000(),
+              falsePositives));
       sb.append(
           String.format(
               Locale.ROOT,
@@ -199,6 +199,7 @@ public final class AnomalyEvaluation {
         }
       }
     }
+    Map<AnomalyScenario.Pattern, Double> lowest = new EnumMap<>(AnomalyScenario.Pattern.class);
     List<Double> normal = new ArrayList<>();
     List<Double> inj = new ArrayList<>();
     int[] normalHist = new int[10];
@@ -207,6 +208,7 @@ public final class AnomalyEvaluation {
       String key = s.day().personId() + "/" + AnomalyFindings.date(s.day().day());
       int bucket = Math.min(9, (int) Math.floor(s.score() * 10));
       if (truth.containsKey(key)) {
+        lowest.merge(truth.get(key), s.score(), Math::min);
         inj.add(s.score());
         injHist[bucket]++;
       } else {
@@ -216,7 +218,12 @@ public final class AnomalyEvaluation {
     }
     List<PatternResult> patterns = new ArrayList<>();
     for (AnomalyScenario.Pattern p : AnomalyScenario.Pattern.values()) {
-      patterns.add(new PatternResult(p, injected.getOrDefault(p, 0), found.getOrDefault(p, 0)));
+      patterns.add(
+          new PatternResult(
+              p,
+              injected.getOrDefault(p, 0),
+              found.getOrDefault(p, 0),
+              lowest.getOrDefault(p, Double.NaN)));
     }
     return new Report(
         org.people(),

@@ -59,6 +59,7 @@ class AnomalyRulesLoaderTest {
     assertThat(r.alertBudgetPer1000()).isEqualTo(1.0);
     assertThat(r.dayBoundary().getTotalSeconds()).isZero();
     assertThat(r.severityOf(0.95)).isEqualTo("CRITICAL");
+    assertThat(r.severityOf(0.4)).isEqualTo("MEDIUM");
   }
 
   @Test

@@ -111,6 +111,34 @@ class TrainCommandTest {
   }
 
   @Test
+  void detectWithoutAModelTrainsOnItsOwnInputFirst() throws IOException {
+    Path out = dir.resolve("forensic.ndjson");
+
+    Run r =
+        run(
+            "detect",
+            "--events",
+            org.dir().resolve("okta").toString(),
+            org.dir().resolve("github").toString(),
+            org.dir().resolve("cloudtrail").toString(),
+            "--departures",
+            org.dir().resolve("departures.csv").toString(),
+            "--identities",
+            org.dir().resolve("identities.csv").toString(),
+            "--rules",
+            rules().toString(),
+            "--parallelism",
+            "1",
+            "--out",
+            out.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("model trained-on-input");
+    assertThat(Files.readAllLines(out))
+        .anyMatch(line -> line.contains("\"type\":\"ANOMALOUS_ACTIVITY\""));
+  }
+
+  @Test
   void aMissingModelDirectoryIsABadArgumentBeforeAnythingRuns() {
     Run r =
         run(
