@@ -13,11 +13,12 @@ import java.util.Map;
  * limit fails its sink for good, and with checkpoints that is a restart loop in which nothing is
  * delivered, so the bound is enforced where findings are built rather than hoped for at the sink.
  *
- * <p>The worst case, every field at its limit, encodes to under {@link #MAX_RECORD_BYTES}: evidence
- * at most {@link #MAX_EVIDENCE_BYTES} (UTF-8), plus eleven text fields of at most {@link
- * #MAX_TEXT_CHARS} characters, {@link #MAX_DETAILS} details of at most {@link
- * #MAX_DETAIL_KEY_CHARS} + {@link #MAX_DETAIL_VALUE_CHARS} characters and {@link #MAX_EVENT_IDS}
- * ids of at most {@link #MAX_EVENT_ID_CHARS} characters, at three UTF-8 bytes per character.
+ * <p>The worst case, every field at its limit, encodes to under {@link #MAX_RECORD_BYTES}
+ * (measured: 501,440 bytes): evidence at most {@link #MAX_EVIDENCE_BYTES} (UTF-8), plus ten text
+ * fields of at most {@link #MAX_TEXT_CHARS} characters, {@link #MAX_DETAILS} details of at most
+ * {@link #MAX_DETAIL_KEY_CHARS} + {@link #MAX_DETAIL_VALUE_CHARS} characters and {@link
+ * #MAX_EVENT_IDS} ids of at most {@link #MAX_EVENT_ID_CHARS} characters, at three UTF-8 bytes per
+ * character.
  *
  * <p>Evidence events are kept whole or not at all (a cut raw event is no longer JSON): in order,
  * each one that still fits; {@code details.evidence_omitted} then says "N events, M bytes" of what

@@ -103,7 +103,7 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
                     .maxConcurrentRequests(config.maxConcurrentRequests())
                     .flushInterval(
                         config.flushInterval().toMillis(), TimeUnit.MILLISECONDS, scheduler)
-                    // retries are ours: per document, bounded, and for whole-request failures too
+                    // retries are ours: per document, and for whole-request failures too
                     .backoffPolicy(BackoffPolicy.noBackoff())
                     .listener(new Listener()));
   }
@@ -275,10 +275,19 @@ public final class ElasticsearchSinkWriter<T> implements SinkWriter<T> {
     }
     PendingDocument letter =
         doc.deadLetter(config.indexName(DEAD_LETTER_INDEX), status, errorType, message);
+    // queued from the retry thread, like a retry: this runs in the ingester's listener, where an
+    // add that fills the buffer would wait for the very request that is completing
     try {
-      ingester.add(letter.operation(), letter);
-    } catch (RuntimeException e) {
-      fail("cannot queue the dead letter of document id=" + doc.id + ": " + e, e);
+      scheduler.execute(
+          () -> {
+            try {
+              ingester.add(letter.operation(), letter);
+            } catch (RuntimeException e) {
+              fail("cannot queue the dead letter of document id=" + doc.id + ": " + e, e);
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      fail("writer closed while document id=" + doc.id + " waited for its dead letter", closed);
     }
   }
 
