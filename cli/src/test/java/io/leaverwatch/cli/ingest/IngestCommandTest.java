@@ -124,6 +124,47 @@ class IngestCommandTest {
   }
 
   @Test
+  void badS3AndCloudTrailLimitsExitTwoNamingTheFlag() {
+    assertThat(
+            run(
+                "ingest",
+                "s3",
+                "--bucket",
+                "b",
+                "--max-object-bytes",
+                "lots",
+                "--once",
+                "--to",
+                "file:" + dir.resolve("x.ndjson")))
+        .isEqualTo(2);
+    assertThat(err).contains("--max-object-bytes", "'lots'", "256MiB");
+    assertThat(
+            run(
+                "ingest",
+                "s3",
+                "--bucket",
+                "b",
+                "--lookback",
+                "-1h",
+                "--once",
+                "--to",
+                "file:" + dir.resolve("x.ndjson")))
+        .isEqualTo(2);
+    assertThat(err).contains("--lookback");
+    assertThat(
+            run(
+                "ingest",
+                "cloudtrail",
+                "--overlap",
+                "a while",
+                "--once",
+                "--to",
+                "file:" + dir.resolve("x.ndjson")))
+        .isEqualTo(2);
+    assertThat(err).contains("--overlap", "not a duration");
+  }
+
+  @Test
   void badFlagsExitTwoWithAClearMessage() {
     assertThat(run("ingest", "github", "--bogus")).isEqualTo(2);
     assertThat(err).contains("Unknown option: '--bogus'");

@@ -190,12 +190,10 @@ public final class S3LogFileSource implements PageSource {
     TreeMap<String, Long> seen = seen(at, partition);
     seen.put(read.key(), read.lastModified() == null ? 0L : read.lastModified().toEpochMilli());
     String floor = at.get(PARTITION + partition);
-    String waiting = null;
-    for (Listed l : pending) {
-      if (l.partition().equals(partition) && (waiting == null || l.key().compareTo(waiting) < 0)) {
-        waiting = l.key();
-      }
-    }
+    // A partition's keys are listed together and in key order, so the next one waiting, if any,
+    // is at the head of the queue.
+    Listed head = pending.peek();
+    String waiting = head != null && head.partition().equals(partition) ? head.key() : null;
     long oldest = clock.instant().minus(lookback).toEpochMilli();
     while (!seen.isEmpty()) {
       Map.Entry<String, Long> first = seen.firstEntry();

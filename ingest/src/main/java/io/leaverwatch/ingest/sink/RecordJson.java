@@ -28,6 +28,7 @@ public final class RecordJson {
       g.writeStringField("received_at", r.getReceivedAt().toString());
       g.writeStringField("origin", r.getOrigin());
       g.writeStringField("cursor", r.getCursor());
+      g.writeStringField("connector", r.getConnector());
       JsonNode tree = parseSingleValue(payload);
       if (tree != null) {
         g.writeFieldName("payload");
