@@ -235,7 +235,12 @@ public final class DemoCommand implements Callable<Integer> {
         throw publishFailure[0];
       }
       awaitAlerts(err, kafka, alerts[0]);
+      Path report = writeReport(err, org, root, es);
       printSummary(err, es.client(), kafka, es, org, root);
+      err.println(
+          "  Report          "
+              + report
+              + "  (report.pdf, departures.csv, findings.csv, manifest.json beside it)");
       err.println("Alerts:");
       alerts[0].printSummary(err);
       err.flush();
@@ -449,6 +454,32 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       return 0;
     }
+  }
+
+  /**
+   * The compliance report of the organisation's busiest week (most departures), read from the
+   * node's findings and steps indices as {@code report --from-es} does.
+   */
+  private static Path writeReport(PrintWriter err, Path org, Path root, EmbeddedElasticsearch es) {
+    Path departuresCsv = org.resolve("departures.csv");
+    io.leaverwatch.report.ReportPeriod week =
+        io.leaverwatch.report.WeeklyReport.busiestWeek(
+            io.leaverwatch.report.WeeklyReport.readDepartures(departuresCsv),
+            java.time.Instant.now());
+    Path dir = root.resolve("report-" + week.label());
+    err.println("demo: writing the compliance report of " + week.label() + " (busiest week)...");
+    err.flush();
+    io.leaverwatch.report.WeeklyReport.write(
+        week,
+        new io.leaverwatch.report.WeeklyReport.Elasticsearch(
+            new io.leaverwatch.report.ElasticsearchSource(
+                java.net.URI.create(es.httpUrl() + "/"), null, "leaverwatch"),
+            es.httpUrl()),
+        departuresCsv,
+        null,
+        java.time.Instant.now(),
+        dir);
+    return dir.resolve("report.html");
   }
 
   /**
