@@ -541,7 +541,7 @@ public final class HtmlRenderer {
       .departure { border-left: 2pt solid #2c3e50; padding-left: 3mm; margin: 5mm 0; }
       .departure .meta { page-break-after: avoid; }
       table.steps, table.findings, table.fixed { table-layout: fixed; }
-      .w-p { width: 10%; } .w-email { width: 30%; } .w-role { width: 15%; } .w-dep { width: 19%; }
+      .w-p { width: 9%; } .w-email { width: 29%; } .w-role { width: 14%; } .w-dep { width: 23%; }
       .w-sys { width: 20%; } .w-step { width: 13%; } .w-time { width: 11%; }
       .w-done { width: 21%; } .w-ttr { width: 8%; } .w-status { width: 9%; }
       .w-after { width: 18%; }
