@@ -252,6 +252,9 @@ final class FaultDrill {
       envVars.put("LEAVERWATCH_MAX_OUT_OF_ORDERNESS", "26h");
       envVars.put("LEAVERWATCH_CHECKPOINT_DIR", work.resolve("checkpoints").toUri().toString());
       envVars.put("LEAVERWATCH_PARALLELISM", "2");
+      // the drill fails the job every few seconds: the production back-off (doubling to 5 min,
+      // reset after an hour) would make it wait minutes per kill; what it tests is the recovery
+      envVars.put(PipelineConfig.envName("restart.max_backoff"), "8s");
       PipelineConfig cfg = PipelineConfig.load(null, envVars);
 
       Configuration conf = new Configuration();

@@ -11,9 +11,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
  * loop in which nothing was delivered. Now:
  *
  * <ul>
- *   <li>a failed job restarts with exponential delay (1 s doubling to 5 min, reset after an hour
- *       without failure), so a failure that persists costs one restart every five minutes, not a
- *       spinning CPU and a flood of logs;
+ *   <li>a failed job restarts with exponential delay (1 s doubling to {@code restart.max_backoff},
+ *       5 min by default, reset after an hour without failure), so a failure that persists costs
+ *       one restart every five minutes, not a spinning CPU and a flood of logs;
  *   <li>a checkpoint that fails or expires does not fail the job: the Elasticsearch sink blocks the
  *       checkpoint while Elasticsearch is away (it retries without end rather than drop or fail),
  *       and the next checkpoint after its return completes.
@@ -27,10 +27,15 @@ public final class FaultTolerance {
   private FaultTolerance() {}
 
   public static void configure(Configuration c) {
+    configure(c, MAX_BACKOFF);
+  }
+
+  /** As {@link #configure(Configuration)}, with the longest wait between restarts given. */
+  public static void configure(Configuration c, Duration maxBackoff) {
     c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
     c.set(
         RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, INITIAL_BACKOFF);
-    c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, MAX_BACKOFF);
+    c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, maxBackoff);
     c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
     c.set(
         RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,

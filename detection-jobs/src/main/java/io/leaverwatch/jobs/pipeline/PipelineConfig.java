@@ -53,6 +53,8 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("checkpoint_interval", "15s");
     KEYS.put("max_out_of_orderness", "15m");
     KEYS.put("max_clock_skew", "1h");
+    // the longest wait between two restarts after failures (exponential delay from 1 s)
+    KEYS.put("restart.max_backoff", "5m");
     KEYS.put("parallelism", "2");
     KEYS.put("starting_offsets", "earliest");
     // the REST endpoint (web UI) of the local cluster `leaverwatch run` starts: loopback only
@@ -210,6 +212,16 @@ public final class PipelineConfig implements Serializable {
       throw new IllegalArgumentException(
           where + ": max_clock_skew is invalid (a duration such as 1h): " + e.getMessage());
     }
+    try {
+      if (restartMaxBackoff().compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("below 1s");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          where
+              + ": restart.max_backoff is invalid (a duration of at least 1s such as 5m): "
+              + e.getMessage());
+    }
     String offsets = get("starting_offsets");
     if (!offsets.equals("earliest") && !offsets.equals("latest") && !offsets.equals("committed")) {
       throw new IllegalArgumentException(
@@ -253,6 +265,11 @@ public final class PipelineConfig implements Serializable {
    */
   public Duration maxClockSkew() {
     return io.leaverwatch.core.rules.Durations.parse(get("max_clock_skew"));
+  }
+
+  /** The longest wait between two restarts of the job after failures. */
+  public Duration restartMaxBackoff() {
+    return io.leaverwatch.core.rules.Durations.parse(get("restart.max_backoff"));
   }
 
   public int parallelism() {

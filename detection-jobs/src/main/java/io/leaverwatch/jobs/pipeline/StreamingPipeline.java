@@ -57,7 +57,7 @@ public final class StreamingPipeline {
         org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     c.set(org.apache.flink.configuration.CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
-    FaultTolerance.configure(c);
+    FaultTolerance.configure(c, cfg.restartMaxBackoff());
     env.configure(c);
 
     DataStream<RawAuditRecord> raw =
