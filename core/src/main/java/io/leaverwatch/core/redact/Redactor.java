@@ -57,7 +57,11 @@ public final class Redactor {
               Pattern.compile("(?i)(authorization\\s*[:=]\\s*)(\\S+\\s+)?[^\\s,;\"']+"),
               m -> m.group(1) + MASK),
           new Rule(
-              Pattern.compile("(?i)\\b(SSWS|Bearer|Basic|ApiKey|token)\\s+[A-Za-z0-9._~+/=-]{8,}"),
+              Pattern.compile("(?i)\\b(SSWS|Bearer|Basic|ApiKey)\\s+[A-Za-z0-9._~+/=-]{8,}"),
+              m -> m.group(1) + " " + MASK),
+          // "token <value>": a value that looks generated (a digit in it), not "token provider"
+          new Rule(
+              Pattern.compile("(?i)\\b(token)\\s+(?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{12,}"),
               m -> m.group(1) + " " + MASK),
           // key=value / "key": "value" with a secret-looking key
           new Rule(
