@@ -9,6 +9,7 @@ import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.DepartureStatus;
 import io.leaverwatch.schema.Finding;
+import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.FindingType;
 import io.leaverwatch.schema.IdentityLink;
 import io.leaverwatch.schema.OffboardingStepStatus;
@@ -50,6 +51,17 @@ public final class PersonDetector implements Serializable {
   // ---------------------------------------------------------------- inputs
 
   public DetectorOutput onDeparture(PersonState s, Departure d) {
+    DetectorOutput rescinded = new DetectorOutput();
+    if (streaming && s.isActiveDeparture() && d.getStatus() == DepartureStatus.RESCINDED) {
+      // resolved with the departure the findings were about, before it is replaced
+      long at = Math.max(s.latestEventTime, s.deadlinesJudgedUntil);
+      for (Finding f : judgedAccessFindings(s, at)) {
+        if (f.getStatus() == FindingStatus.OPEN) {
+          rescinded.findings.add(
+              resolved(f, Math.max(at, f.getLastSeen().toEpochMilli()), "departure rescinded"));
+        }
+      }
+    }
     s.personId = d.getPersonId();
     s.email = d.getEmail() == null ? null : d.getEmail().toLowerCase(Locale.ROOT);
     s.role = d.getRole();
@@ -62,7 +74,7 @@ public final class PersonDetector implements Serializable {
     }
     DetectorOutput out = new DetectorOutput();
     if (!s.isActiveDeparture()) {
-      return out;
+      return rescinded;
     }
     RoleBaseline b = baseline(s);
     if (streaming) {
@@ -183,6 +195,11 @@ public final class PersonDetector implements Serializable {
         notableFindings(s, ref).forEach(out.findings::add);
         if (isStepEvidence(s, ref)) {
           out.steps.addAll(stepStatuses(s, s.latestEventTime));
+          for (Finding f : judgedAccessFindings(s, s.latestEventTime)) {
+            if (f.getStatus() == FindingStatus.RESOLVED) {
+              out.findings.add(f);
+            }
+          }
         }
       }
     }
@@ -204,15 +221,17 @@ public final class PersonDetector implements Serializable {
     if (s.isActiveDeparture() && now > s.deadlinesJudgedUntil) {
       RoleBaseline b = baseline(s);
       long from = s.deadlinesJudgedUntil;
+      // events past the timer are already in the state: a revocation among them resolves now
+      long known = Math.max(now, s.latestEventTime);
       for (RevocationStep step : requiredSteps(s, b)) {
         long deadline = StepEvaluator.deadline(s, step);
         if (deadline > from && deadline <= now) {
-          retainedAccessFinding(s, b, step).ifPresent(out.findings::add);
+          retainedAccessFinding(s, b, step, known).ifPresent(out.findings::add);
         }
       }
       long rollup = rollupTime(s, b);
       if (rollup > from && rollup <= now && !requiredSteps(s, b).isEmpty()) {
-        incompleteFinding(s, b).ifPresent(out.findings::add);
+        incompleteFinding(s, b, known).ifPresent(out.findings::add);
       }
       s.deadlinesJudgedUntil = now;
       if (from < cleanupTime(s, b)) {
@@ -233,11 +252,11 @@ public final class PersonDetector implements Serializable {
     emitEventFindings(s, out);
     for (RevocationStep step : requiredSteps(s, b)) {
       if (StepEvaluator.deadline(s, step) <= asOf) {
-        retainedAccessFinding(s, b, step).ifPresent(out.findings::add);
+        retainedAccessFinding(s, b, step, asOf).ifPresent(out.findings::add);
       }
     }
     if (!requiredSteps(s, b).isEmpty() && rollupTime(s, b) <= asOf) {
-      incompleteFinding(s, b).ifPresent(out.findings::add);
+      incompleteFinding(s, b, asOf).ifPresent(out.findings::add);
     }
     out.steps.addAll(stepStatuses(s, asOf));
     return out;
@@ -499,7 +518,82 @@ public final class PersonDetector implements Serializable {
   }
 
   /** A required step that was not done by its deadline: the access was retained past its SLA. */
-  Optional<Finding> retainedAccessFinding(PersonState s, RoleBaseline b, RevocationStep step) {
+  Optional<Finding> retainedAccessFinding(
+      PersonState s, RoleBaseline b, RevocationStep step, long known) {
+    return retainedAccessOpen(s, b, step)
+        .map(
+            f -> {
+              StepResult now = StepEvaluator.evaluate(s, step, known);
+              if (now.completedAt() == null
+                  || (now.state() != StepState.LATE && now.state() != StepState.ON_TIME)) {
+                return f;
+              }
+              return resolved(f, now.completedAt(), revokedText(now, step, s));
+            });
+  }
+
+  private static String revokedText(StepResult r, RevocationStep step, PersonState s) {
+    long late = r.completedAt() - StepEvaluator.deadline(s, step);
+    String by = r.completedBy() == null ? "" : " by " + r.completedBy();
+    return late > 0
+        ? "revoked " + elapsed(late) + " late" + by
+        : "revoked on time" + by + " (the revocation was seen after the deadline)";
+  }
+
+  /** 3 h 10 min, 2 d 4 h, 45 min, 20 s. */
+  static String elapsed(long ms) {
+    long min = ms / 60_000L;
+    if (min == 0) {
+      return (ms / 1000) + " s";
+    }
+    long d = min / 1440;
+    long h = (min % 1440) / 60;
+    long m = min % 60;
+    StringBuilder sb = new StringBuilder();
+    if (d > 0) {
+      sb.append(d).append(" d");
+    }
+    if (h > 0) {
+      sb.append(sb.length() > 0 ? " " : "").append(h).append(" h");
+    }
+    if (m > 0 && d == 0) {
+      sb.append(sb.length() > 0 ? " " : "").append(m).append(" min");
+    }
+    return sb.toString();
+  }
+
+  /** The finding, resolved; stamped again so that the resolution outranks the open version. */
+  static Finding resolved(Finding open, long at, String resolution) {
+    Finding f = Finding.newBuilder(open).build();
+    f.setStatus(FindingStatus.RESOLVED);
+    f.setResolvedAt(Instant.ofEpochMilli(at));
+    f.setResolution(resolution);
+    return Revisions.stamp(FindingBounds.cap(f));
+  }
+
+  /**
+   * The access findings the stream has emitted for this departure (deadlines and the roll-up
+   * already judged), each OPEN or RESOLVED as of {@code known}.
+   */
+  private List<Finding> judgedAccessFindings(PersonState s, long known) {
+    List<Finding> out = new ArrayList<>();
+    if (!s.isActiveDeparture()) {
+      return out;
+    }
+    RoleBaseline b = baseline(s);
+    List<RevocationStep> steps = requiredSteps(s, b);
+    for (RevocationStep step : steps) {
+      if (StepEvaluator.deadline(s, step) <= s.deadlinesJudgedUntil) {
+        retainedAccessFinding(s, b, step, known).ifPresent(out::add);
+      }
+    }
+    if (!steps.isEmpty() && rollupTime(s, b) <= s.deadlinesJudgedUntil) {
+      incompleteFinding(s, b, known).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private Optional<Finding> retainedAccessOpen(PersonState s, RoleBaseline b, RevocationStep step) {
     long deadline = StepEvaluator.deadline(s, step);
     StepResult atDeadline = StepEvaluator.evaluate(s, step, deadline);
     if (atDeadline.state() == StepState.ON_TIME) {
@@ -545,7 +639,31 @@ public final class PersonDetector implements Serializable {
    * The roll-up once every deadline has passed and at least a day after departure: some required
    * steps missing or failed. A fixed instant, so streaming and bounded runs agree.
    */
-  Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b) {
+  Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b, long known) {
+    return incompleteOpen(s, b)
+        .map(
+            f -> {
+              long doneAt = Long.MIN_VALUE;
+              List<String> late = new ArrayList<>();
+              for (RevocationStep step : requiredSteps(s, b)) {
+                StepResult r = StepEvaluator.evaluate(s, step, known);
+                if (r.state() != StepState.LATE && r.state() != StepState.ON_TIME) {
+                  return f;
+                }
+                doneAt = Math.max(doneAt, r.completedAt());
+                if (r.state() == StepState.LATE) {
+                  late.add(step.id() + " " + revokedText(r, step, s));
+                }
+              }
+              return resolved(
+                  f,
+                  Math.max(doneAt, f.getLastSeen().toEpochMilli()),
+                  "no step left missing or failed"
+                      + (late.isEmpty() ? "" : ": " + String.join(", ", late)));
+            });
+  }
+
+  private Optional<Finding> incompleteOpen(PersonState s, RoleBaseline b) {
     long last = rollupTime(s, b);
     List<String> bad = new ArrayList<>();
     List<String> ids = new ArrayList<>();
