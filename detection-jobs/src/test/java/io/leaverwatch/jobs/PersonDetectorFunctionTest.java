@@ -134,6 +134,23 @@ class PersonDetectorFunctionTest {
   }
 
   @Test
+  void aRevocationAfterTheDeadlineResolvesTheRetainedAccessTheTimerOpened() throws Exception {
+    departure(ALICE);
+    watermark(T0_PLUS_1H);
+    Finding open = latestOf(FindingType.RETAINED_ACCESS).get(0);
+    assertThat(open.getStatus()).isEqualTo(io.leaverwatch.schema.FindingStatus.OPEN);
+
+    event(deactivateAlice(T0_PLUS_2H));
+
+    Finding resolved = latestOf(FindingType.RETAINED_ACCESS).get(0);
+    assertThat(resolved.getFindingId()).isEqualTo(open.getFindingId());
+    assertThat(resolved.getStatus()).isEqualTo(io.leaverwatch.schema.FindingStatus.RESOLVED);
+    assertThat(resolved.getResolution()).startsWith("revoked 1 h late");
+    assertThat(resolved.getRevision()).isGreaterThan(open.getRevision());
+    assertThat(latestStep("okta-deactivate").getStatus()).isEqualTo(StepState.LATE);
+  }
+
+  @Test
   void aRevocationInTimeMeansNoRetainedAccessAndAnOnTimeStep() throws Exception {
     departure(ALICE);
     event(deactivateAlice(T0_PLUS_30M));
