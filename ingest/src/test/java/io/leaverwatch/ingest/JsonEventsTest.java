@@ -99,9 +99,9 @@ class JsonEventsTest {
     assertThat(lines)
         .containsExactly(
             "{\"source\":\"github\",\"received_at\":\"2026-03-02T10:00:00Z\",\"origin\":\"o\","
-                + "\"cursor\":\"c\",\"payload\":{\"action\":\"org.add_member\"}}",
+                + "\"cursor\":\"c\",\"connector\":null,\"payload\":{\"action\":\"org.add_member\"}}",
             "{\"source\":\"github\",\"received_at\":\"2026-03-02T10:00:00Z\",\"origin\":\"o\","
-                + "\"cursor\":\"c\",\"payload_base64\":\"bm90IGpzb24gYXQgYWxs\"}");
+                + "\"cursor\":\"c\",\"connector\":null,\"payload_base64\":\"bm90IGpzb24gYXQgYWxs\"}");
   }
 
   static RawAuditRecord record(String payload) {
