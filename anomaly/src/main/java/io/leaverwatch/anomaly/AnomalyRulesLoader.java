@@ -1,13 +1,6 @@
 package io.leaverwatch.anomaly;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.Source;
@@ -34,10 +27,6 @@ public final class AnomalyRulesLoader {
   /** Where the rule file sits under the rules folder. */
   public static final String RELATIVE_PATH = "anomaly/anomalous-activity.yaml";
 
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   private static final Set<String> SEVERITIES = Set.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
 
   private AnomalyRulesLoader() {}
@@ -324,43 +313,7 @@ public final class AnomalyRulesLoader {
   }
 
   private static RuleFile read(Path file) {
-    try {
-      RuleFile value = YAML.readValue(file.toFile(), RuleFile.class);
-      if (value == null) {
-        throw new RuleFileException(file + ":1: file is empty");
-      }
-      return value;
-    } catch (UnrecognizedPropertyException e) {
-      throw new RuleFileException(
-          file + ":" + line(e.getLocation()) + ": " + path(e) + ": unknown field", e);
-    } catch (JsonMappingException e) {
-      throw new RuleFileException(
-          file + ":" + line(e.getLocation()) + ": " + path(e) + ": " + e.getOriginalMessage(), e);
-    } catch (JsonProcessingException e) {
-      throw new RuleFileException(
-          file + ":" + line(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new RuleFileException(file + ": cannot read: " + e.getMessage(), e);
-    }
-  }
-
-  private static int line(JsonLocation loc) {
-    return loc == null ? 1 : Math.max(1, loc.getLineNr());
-  }
-
-  private static String path(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        if (sb.length() > 0) {
-          sb.append('.');
-        }
-        sb.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.length() == 0 ? "(top level)" : sb.toString();
+    return io.leaverwatch.core.rules.RuleSetLoader.readStrict(file, RuleFile.class);
   }
 
   // --- the file's shape (strict: unknown fields fail) ---

@@ -178,6 +178,14 @@ public final class RuleSetLoader {
   }
 
   private static <T> T read(Path file, Class<T> type) {
+    return readStrict(file, type);
+  }
+
+  /**
+   * Reads a YAML rule file into {@code type} strictly (unknown fields fail); every error is a
+   * {@link RuleFileException} naming {@code file:line: field: reason}.
+   */
+  public static <T> T readStrict(Path file, Class<T> type) {
     try {
       T value = YAML.readValue(file.toFile(), type);
       if (value == null) {
