@@ -742,7 +742,9 @@ public final class PersonDetector implements Serializable {
                   .setLastActivityAt(
                       r.lastActivityAt() == null ? null : Instant.ofEpochMilli(r.lastActivityAt()))
                   .setLastActivityEventId(r.lastActivityEventId())
-                  .setRevision(Revisions.ofStep(r.state(), r.completedAt(), r.evidenceIds().size()))
+                  .setRevision(
+                      Revisions.ofStep(
+                          r.state(), r.completedAt(), r.evidenceIds().size(), r.lastActivityAt()))
                   .build()));
     }
     return out;

@@ -19,19 +19,20 @@ import io.leaverwatch.schema.StepState;
  * or after its last event ranks above every open version of the same evidence, and activity after
  * the resolution (a later {@code last_seen}) ranks above the resolution.
  *
- * <p><b>Step statuses.</b> {@code revision = rank × 2^56 + tie}, with the rank of the state in the
- * order knowledge moves it: {@code PENDING} 0, {@code MISSING} 1, {@code FAILED} 2, {@code LATE} 3,
- * {@code ON_TIME} 4 (a deadline passes: PENDING becomes MISSING or FAILED; a revocation is seen:
- * LATE or ON_TIME; a revocation that arrives late but happened before the deadline turns LATE into
- * ON_TIME). Within a done state the earlier {@code completed_at} is the newer knowledge (events are
- * only added, and the earliest revocation wins): {@code tie = (2^44 − 1 − completed_at) × 2^12 +
- * min(evidence, 4095)}; within the others {@code tie = evidence}, the number of (failed) revocation
- * events seen. A status judged as of an earlier instant, PENDING after MISSING, therefore never
- * overwrites the later judgement.
+ * <p><b>Step statuses.</b> {@code revision = rank × 2^58 + tie × 2^12 + min(evidence, 4095)}, with
+ * the rank of the state in the order knowledge moves it: {@code PENDING} 0, {@code MISSING} 1,
+ * {@code FAILED} 2, {@code LATE} 3, {@code ON_TIME} 4 (a deadline passes: PENDING becomes MISSING
+ * or FAILED; a revocation is seen: LATE or ON_TIME; a revocation that arrives late but happened
+ * before the deadline turns LATE into ON_TIME). {@code evidence} is the number of revocation (or
+ * failed revocation) events behind the state. The tie adds what can only grow as events are added
+ * within a state: the person's last activity on the system ({@code last_activity_at}, epoch millis,
+ * 0 when none), and in a done state how early the step was done ({@code 2^44 − 1 − completed_at}:
+ * the earliest revocation wins). Both parts only rise, so their sum rises whenever either does: a
+ * status re-judged with a later last activity replaces the one that had the older. A status judged
+ * as of an earlier instant, PENDING after MISSING, never overwrites the later judgement.
  */
 public final class Revisions {
   private static final long MAX_MILLIS = (1L << 44) - 1; // year 2527
-  private static final long MAX_TIE = (1L << 56) - 1;
 
   private Revisions() {}
 
@@ -53,8 +54,9 @@ public final class Revisions {
   /**
    * @param completedAt when the step was done (epoch millis), null while it is not
    * @param evidence how many events back the state: revocations, or failed attempts
+   * @param lastActivityAt the person's last activity on the step's system (epoch millis), or null
    */
-  public static long ofStep(StepState state, Long completedAt, long evidence) {
+  public static long ofStep(StepState state, Long completedAt, long evidence, Long lastActivityAt) {
     long rank =
         switch (state) {
           case PENDING -> 0;
@@ -63,13 +65,12 @@ public final class Revisions {
           case LATE -> 3;
           case ON_TIME -> 4;
         };
-    long tie;
+    long tie = lastActivityAt == null ? 0 : clamp(lastActivityAt, MAX_MILLIS);
     if (completedAt != null && (state == StepState.LATE || state == StepState.ON_TIME)) {
-      tie = ((MAX_MILLIS - clamp(completedAt, MAX_MILLIS)) << 12) | clamp(evidence, 4095);
-    } else {
-      tie = clamp(evidence, MAX_TIE);
+      tie += MAX_MILLIS - clamp(completedAt, MAX_MILLIS);
     }
-    return (rank << 56) | tie;
+    // tie < 2^45, so tie × 2^12 < 2^57 stays below the rank's bits (rank ≤ 4: below 2^61)
+    return (rank << 58) | (tie << 12) | clamp(evidence, 4095);
   }
 
   private static long clamp(long v, long max) {

@@ -32,6 +32,7 @@ final class InMemoryDetection {
   final TreeMap<String, Finding> findings = new TreeMap<>();
   final List<Finding> emitted = new ArrayList<>();
   final TreeMap<String, OffboardingStepStatus> steps = new TreeMap<>();
+  final List<OffboardingStepStatus> emittedSteps = new ArrayList<>();
   final TreeMap<String, TreeSet<Long>> timers = new TreeMap<>();
   private long maxEventTime = Long.MIN_VALUE;
 
@@ -177,6 +178,7 @@ final class InMemoryDetection {
   private void collect(String person, DetectorOutput out) {
     out.findings.forEach(this::add);
     out.steps.forEach(st -> steps.put(st.getStatusId(), st));
+    emittedSteps.addAll(out.steps);
     if (streaming) {
       timers.computeIfAbsent(person, k -> new TreeSet<>()).addAll(out.timers);
     }

@@ -4,6 +4,7 @@ import static io.leaverwatch.core.detect.Events.T0;
 import static io.leaverwatch.core.detect.Events.T0_PLUS_10M;
 import static io.leaverwatch.core.detect.Events.T0_PLUS_1D;
 import static io.leaverwatch.core.detect.Events.T0_PLUS_2H;
+import static io.leaverwatch.core.detect.Events.T0_PLUS_30M;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leaverwatch.schema.Finding;
@@ -100,15 +101,42 @@ class RevisionsTest {
 
   @Test
   void aStepJudgedAsOfAnEarlierInstantNeverOutranksTheLaterJudgement() {
-    long pending = Revisions.ofStep(StepState.PENDING, null, 3);
-    long missing = Revisions.ofStep(StepState.MISSING, null, 0);
-    long failed = Revisions.ofStep(StepState.FAILED, null, 1);
-    long late = Revisions.ofStep(StepState.LATE, T0_PLUS_1D.toEpochMilli(), 1);
-    long lateButEarlier = Revisions.ofStep(StepState.LATE, T0_PLUS_2H.toEpochMilli(), 1);
-    long onTime = Revisions.ofStep(StepState.ON_TIME, T0.toEpochMilli(), 1);
+    long active = T0_PLUS_1D.plusSeconds(3600).toEpochMilli(); // the latest activity possible
+    long pending = Revisions.ofStep(StepState.PENDING, null, 3, active);
+    long missing = Revisions.ofStep(StepState.MISSING, null, 0, active);
+    long failed = Revisions.ofStep(StepState.FAILED, null, 1, active);
+    long late = Revisions.ofStep(StepState.LATE, T0_PLUS_1D.toEpochMilli(), 1, active);
+    long lateButEarlier = Revisions.ofStep(StepState.LATE, T0_PLUS_2H.toEpochMilli(), 1, active);
+    long onTime = Revisions.ofStep(StepState.ON_TIME, T0.toEpochMilli(), 1, active);
     assertThat(List.of(pending, missing, failed, late, lateButEarlier, onTime)).isSorted();
-    assertThat(Revisions.ofStep(StepState.PENDING, null, 4)).isGreaterThan(pending);
+    assertThat(Revisions.ofStep(StepState.PENDING, null, 4, active)).isGreaterThan(pending);
+    assertThat(Revisions.ofStep(StepState.PENDING, null, 3, active + 1)).isGreaterThan(pending);
+    assertThat(Revisions.ofStep(StepState.LATE, T0_PLUS_1D.toEpochMilli(), 1, active + 1))
+        .isGreaterThan(late);
     assertThat(onTime).isPositive();
+    assertThat(Revisions.ofStep(StepState.ON_TIME, 0L, 4095, Long.MAX_VALUE)).isPositive();
+  }
+
+  @Test
+  void aStepStatusWhoseLastActivityMovedOnlyHasAHigherRevision() {
+    // done on time at T0+10m; Alice then logs in at T0+30m; the deadline (T0+1h) re-judges it
+    InMemoryDetection d = streamingAlice().events(PersonDetectorTest.session(T0_PLUS_30M));
+    d.advanceTo(T0_PLUS_2H.toEpochMilli());
+
+    List<OffboardingStepStatus> versions = d.emittedSteps;
+    assertThat(versions).hasSizeGreaterThanOrEqualTo(2);
+    OffboardingStepStatus first = versions.get(0);
+    OffboardingStepStatus last = versions.get(versions.size() - 1);
+    assertThat(last.getStatusId()).isEqualTo(first.getStatusId());
+    assertThat(last.getStatus()).isEqualTo(first.getStatus()).isEqualTo(StepState.ON_TIME);
+    assertThat(last.getCompletedAt()).isEqualTo(first.getCompletedAt());
+    assertThat(last.getEvidenceEventIds()).isEqualTo(first.getEvidenceEventIds());
+    assertThat(first.getLastActivityAt()).isNotEqualTo(T0_PLUS_30M);
+    assertThat(last.getLastActivityAt()).isEqualTo(T0_PLUS_30M);
+    assertThat(last.getLastActivityEventId()).isNotNull();
+    assertThat(last.getRevision())
+        .as("Elasticsearch keeps the version with the higher revision: the newer last activity")
+        .isGreaterThan(first.getRevision());
   }
 
   @Test
@@ -121,6 +149,7 @@ class RevisionsTest {
             Revisions.ofStep(
                 StepState.ON_TIME,
                 s.getCompletedAt().toEpochMilli(),
-                s.getEvidenceEventIds().size()));
+                s.getEvidenceEventIds().size(),
+                s.getLastActivityAt() == null ? null : s.getLastActivityAt().toEpochMilli()));
   }
 }
