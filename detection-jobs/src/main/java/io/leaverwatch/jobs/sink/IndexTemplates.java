@@ -23,7 +23,7 @@ import java.util.List;
 public final class IndexTemplates {
 
   /** Logical index names; the sink writes to {@code <prefix>-<name>}. */
-  public static final List<String> NAMES = List.of("findings", "steps", "dlq");
+  public static final List<String> NAMES = List.of("findings", "steps", "dlq", "alerts");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -31,7 +31,7 @@ class IndexTemplatesITCase {
   static void installTwice() throws Exception {
     client = SharedEmbeddedServices.elasticsearch().client();
     assertThat(IndexTemplates.install(client, "tmplit"))
-        .containsExactly("tmplit-findings", "tmplit-steps", "tmplit-dlq");
+        .containsExactly("tmplit-findings", "tmplit-steps", "tmplit-dlq", "tmplit-alerts");
     IndexTemplates.install(client, "tmplit"); // idempotent
   }
 
@@ -61,7 +61,7 @@ class IndexTemplatesITCase {
 
   @Test
   void eachAliasPointsAtItsFirstRolloverIndexAsTheWriteIndex() throws Exception {
-    for (String alias : List.of("tmplit-findings", "tmplit-steps", "tmplit-dlq")) {
+    for (String alias : List.of("tmplit-findings", "tmplit-steps", "tmplit-dlq", "tmplit-alerts")) {
       Map<String, IndexAliases> byIndex = client.indices().getAlias(a -> a.name(alias)).result();
       assertThat(byIndex).containsOnlyKeys(alias + "-000001");
       assertThat(byIndex.get(alias + "-000001").aliases().get(alias).isWriteIndex()).isTrue();
