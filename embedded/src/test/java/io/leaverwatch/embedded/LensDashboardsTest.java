@@ -358,27 +358,35 @@ class LensDashboardsTest {
     assertThat(fieldTypes.get("leaverwatch-alerts*")).isEqualTo(expected);
 
     JsonNode d = objects.get("dashboard/leaverwatch-offboarding");
-    JsonNode panel = null;
+    Map<String, JsonNode> layers = new HashMap<>();
     for (JsonNode p : parse(d.path("attributes").path("panelsJSON").asText(), "panels")) {
-      if (p.path("panelIndex").asText().equals("off-alerts")) {
-        panel = p;
-      }
+      layers.put(
+          p.path("panelIndex").asText(),
+          p.path("embeddableConfig")
+              .path("attributes")
+              .path("state")
+              .path("datasourceStates")
+              .path("formBased")
+              .path("layers")
+              .path("layer1")
+              .path("columns"));
     }
-    assertThat(panel).as("the alert deliveries panel").isNotNull();
-    JsonNode columns =
-        panel
-            .path("embeddableConfig")
-            .path("attributes")
-            .path("state")
-            .path("datasourceStates")
-            .path("formBased")
-            .path("layers")
-            .path("layer1")
-            .path("columns");
-    assertThat(columns.path("c-date").path("sourceField").asText()).isEqualTo("delivered_at");
-    assertThat(columns.path("c-channel").path("sourceField").asText()).isEqualTo("channel");
-    assertThat(columns.path("c-channel").path("params").path("secondaryFields").get(0).asText())
-        .isEqualTo("outcome");
+    assertThat(layers).containsKeys("off-alerts", "off-alert-outcomes");
+    // over time by channel, and the outcomes of each channel
+    assertThat(sourceFields(layers.get("off-alerts"))).containsExactly("delivered_at", "channel");
+    assertThat(sourceFields(layers.get("off-alert-outcomes")))
+        .containsExactly("channel", "outcome");
+  }
+
+  private static List<String> sourceFields(JsonNode columns) {
+    List<String> out = new ArrayList<>();
+    columns.forEach(
+        c -> {
+          if (c.path("isBucketed").asBoolean()) {
+            out.add(c.path("sourceField").asText());
+          }
+        });
+    return out;
   }
 
   private static List<String> accessors(JsonNode vis) {
