@@ -73,7 +73,7 @@ public final class HtmlRenderer {
     for (PopulationEntry p : m.population()) {
       b.append("<tr><td>")
           .append(esc(p.personId()))
-          .append("</td><td>")
+          .append("</td><td class=\"email\">")
           .append(esc(Text.or(p.email(), "—")))
           .append("</td><td>")
           .append(esc(Text.or(p.role(), "—")))
@@ -119,11 +119,11 @@ public final class HtmlRenderer {
         "Post-departure activity",
         Integer.toString(h.postDepartureActivityFindings()),
         h.postDepartureActivityFindings() > 0 ? "bad" : null,
-        "finding(s): "
-            + h.postDepartureActivityEvents()
-            + " event(s) by "
-            + h.postDepartureActivityPeople()
-            + " person(s)");
+        plural(h.postDepartureActivityFindings(), "finding", "findings")
+            + ": "
+            + plural(h.postDepartureActivityEvents(), "event", "events")
+            + " by "
+            + plural(h.postDepartureActivityPeople(), "person", "people"));
     figure(b, "Findings", Integer.toString(h.findings()), null);
     figure(b, "Exceptions approved", Integer.toString(h.exceptionsApproved()), null);
     figure(
@@ -221,19 +221,17 @@ public final class HtmlRenderer {
           .append(" · departed ")
           .append(esc(Text.time(d.departedAt())))
           .append(" · ")
-          .append(
-              d.quietAfterRevocation()
-                  ? "<span class=\"ok\">no activity after revocation</span>"
-                  : "<span class=\"bad\">activity after departure or revocation: see below</span>")
+          .append(quiet(d))
           .append("</p>\n");
       b.append(
           "<table class=\"steps\">\n<thead><tr><th class=\"w-sys\">System / identity</th>"
               + "<th class=\"w-step\">Step</th><th class=\"w-time\">Deadline</th>"
               + "<th class=\"w-done\">Completed, by</th><th class=\"num w-ttr\">Time to"
               + " revoke</th><th class=\"w-status\">Status</th><th class=\"w-after\">After"
-              + " revocation</th></tr></thead>\n<tbody>\n");
+              + " revocation</th></tr></thead>\n");
       for (StepRow s : d.steps()) {
-        b.append("<tr><td>")
+        // a step and its evidence line stay on one page: one row group each
+        b.append("<tbody class=\"step\">\n<tr><td>")
             .append(esc(s.system()))
             .append("<br/><span class=\"id\">")
             .append(esc(Text.or(s.identity(), "—")))
@@ -264,8 +262,9 @@ public final class HtmlRenderer {
           }
           b.append("</td></tr>\n");
         }
+        b.append("</tbody>\n");
       }
-      b.append("</tbody>\n</table>\n");
+      b.append("</table>\n");
       if (d.findings().isEmpty()) {
         b.append("<p class=\"ok-line\">No finding for this departure.</p>\n");
       } else {
@@ -306,6 +305,29 @@ public final class HtmlRenderer {
       b.append("</div>\n");
     }
     b.append("</section>\n");
+  }
+
+  /**
+   * The departure's line on activity: "after revocation" only says something of systems where
+   * access was revoked; where it was not, the activity findings say whether the person acted after
+   * leaving.
+   */
+  private static String quiet(DepartureBlock d) {
+    if (!d.quietAfterRevocation()) {
+      return "<span class=\"bad\">activity after departure or revocation: see below</span>";
+    }
+    long notDone = d.steps().stream().filter(s -> !s.isDone()).count();
+    if (notDone == 0) {
+      return "<span class=\"ok\">no activity after revocation</span>";
+    }
+    return "<span class=\"ok\">no activity after revocation or departure</span>"
+        + " <span class=\"warn\">("
+        + plural(notDone, "step", "steps")
+        + " not revoked)</span>";
+  }
+
+  private static String plural(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 
   /** FINDING_TYPE as words, so a narrow column breaks between them. */
@@ -541,7 +563,11 @@ public final class HtmlRenderer {
       .departure { border-left: 2pt solid #2c3e50; padding-left: 3mm; margin: 5mm 0; }
       .departure .meta { page-break-after: avoid; }
       table.steps, table.findings, table.fixed { table-layout: fixed; }
-      .w-p { width: 9%; } .w-email { width: 29%; } .w-role { width: 14%; } .w-dep { width: 23%; }
+      table.steps td, table.findings td, table.fixed td { overflow-wrap: anywhere;
+        word-wrap: break-word; }
+      tbody.step { page-break-inside: avoid; }
+      .w-p { width: 9%; } .w-email { width: 33%; } .w-role { width: 13%; } .w-dep { width: 22%; }
+      td.email { font-size: 8pt; }
       .w-sys { width: 20%; } .w-step { width: 13%; } .w-time { width: 11%; }
       .w-done { width: 21%; } .w-ttr { width: 8%; } .w-status { width: 9%; }
       .w-after { width: 18%; }
