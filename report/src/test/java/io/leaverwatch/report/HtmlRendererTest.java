@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.jsoup.Jsoup;
@@ -75,5 +77,72 @@ class HtmlRendererTest {
         .contains("3 h 10 min") // github median, 190 min
         .contains("Kept for a legal hold, ticket SEC-12");
     assertThat(doc.select("#population td").text()).contains("carol@corp.example.com", "missing");
+  }
+
+  @Test
+  void aStepAndItsEvidenceLineAreOneRowGroupSoAPageBreakCannotPartThem() {
+    assertThat(doc.select("table.steps tr.evidence")).isNotEmpty();
+    for (Element evidence : doc.select("table.steps tr.evidence")) {
+      Element group = evidence.parent();
+      assertThat(group.tagName()).isEqualTo("tbody");
+      assertThat(group.hasClass("step")).isTrue();
+      assertThat(group.select("tr")).hasSize(2);
+      assertThat(evidence.previousElementSibling()).isNotNull();
+    }
+    assertThat(html).contains("tbody.step { page-break-inside: avoid; }");
+  }
+
+  @Test
+  void aDepartureWithAStepNotRevokedDoesNotClaimEverythingWasRevoked() {
+    ReportModel m = SmallOrganisation.model();
+    ReportModel.DepartureBlock bob =
+        m.departures().stream().filter(d -> d.personId().equals("p2")).findFirst().orElseThrow();
+    assertThat(bob.findings()).isEmpty();
+    StepRow s = bob.steps().get(0);
+    StepRow missing =
+        new StepRow(
+            s.statusId(),
+            s.personId(),
+            s.email(),
+            s.role(),
+            s.system(),
+            s.identity(),
+            s.stepId(),
+            "MISSING",
+            s.departedAt(),
+            s.deadline(),
+            null,
+            null,
+            List.of(),
+            s.ruleId(),
+            "no revocation event seen",
+            s.revision(),
+            null,
+            null,
+            s.lastActivityAt(),
+            s.lastActivityEventId());
+    List<StepRow> steps = new ArrayList<>(bob.steps());
+    steps.set(0, missing);
+    ReportModel changed =
+        new ReportModel(
+            m.period(),
+            m.generatedAt(),
+            m.sources(),
+            m.population(),
+            m.headline(),
+            m.systems(),
+            m.trend(),
+            List.of(
+                new ReportModel.DepartureBlock(
+                    bob.personId(), bob.email(), bob.role(), bob.departedAt(), steps, List.of())),
+            m.accepted(),
+            m.openExceptions(),
+            m.unmatchedExceptions());
+    String meta = Jsoup.parse(HtmlRenderer.render(changed)).selectFirst(".departure p.meta").text();
+    assertThat(meta)
+        .contains("no activity after revocation or departure (1 step not revoked)")
+        .doesNotEndWith("no activity after revocation");
+    assertThat(doc.select(".departure p.meta").eachText())
+        .anyMatch(t -> t.endsWith("no activity after revocation"));
   }
 }
