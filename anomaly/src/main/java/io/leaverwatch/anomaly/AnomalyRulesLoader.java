@@ -20,12 +20,12 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads {@code rules/anomaly/anomalous-activity.yaml}. Like the other rule files, any problem fails
- * fast with {@code file:line: field: reason}: a typo must not silently drop a feature.
+ * Reads {@code rules/detections/anomalous-activity.yaml}. Like the other rule files, any problem
+ * fails fast with {@code file:line: field: reason}: a typo must not silently drop a feature.
  */
 public final class AnomalyRulesLoader {
   /** Where the rule file sits under the rules folder. */
-  public static final String RELATIVE_PATH = "anomaly/anomalous-activity.yaml";
+  public static final String RELATIVE_PATH = "detections/anomalous-activity.yaml";
 
   private static final Set<String> SEVERITIES = Set.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
 

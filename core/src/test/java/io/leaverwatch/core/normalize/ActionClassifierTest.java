@@ -31,7 +31,7 @@ class ActionClassifierTest {
   }
 
   private static Path write(Path dir, String name, String yaml) throws Exception {
-    Path d = dir.resolve("detections");
+    Path d = dir.resolve("action-classes");
     Files.createDirectories(d);
     Files.writeString(d.resolve(name), yaml);
     return d.resolve(name);
