@@ -1,5 +1,6 @@
 package io.leaverwatch.core.detect;
 
+import io.leaverwatch.core.rules.DetectionRule;
 import io.leaverwatch.core.rules.RevocationStep;
 import io.leaverwatch.core.rules.RoleBaseline;
 import io.leaverwatch.core.rules.RuleSet;
@@ -38,14 +39,31 @@ import java.util.TreeSet;
  */
 public final class PersonDetector implements Serializable {
   private static final long HOUR = 3600_000L;
-  private static final int MAX_EVENT_IDS = 20;
 
   private final RuleSet rules;
   private final boolean streaming;
+  private final DetectionRule activityRule;
+  private final DetectionRule deadlineRule;
+  private final DetectionRule snapshotRule;
+  private final DetectionRule reopenedRule;
+  private final DetectionRule credentialRule;
+  private final DetectionRule sensitiveRule;
+  private final DetectionRule incompleteRule;
+
+  /** the post-departure aggregation window: one finding per person, source and window */
+  private final long window;
 
   public PersonDetector(RuleSet rules, boolean streaming) {
     this.rules = rules;
     this.streaming = streaming;
+    this.activityRule = rules.detection("post-departure-activity");
+    this.deadlineRule = rules.detection("retained-access-missed-deadline");
+    this.snapshotRule = rules.detection("retained-access-snapshot");
+    this.reopenedRule = rules.detection("access-reopened");
+    this.credentialRule = rules.detection("out-of-workflow-credential-change");
+    this.sensitiveRule = rules.detection("sensitive-change-by-flagged-account");
+    this.incompleteRule = rules.detection("offboarding-incomplete");
+    this.window = activityRule.windowMillis("aggregation");
   }
 
   // ---------------------------------------------------------------- inputs
@@ -172,7 +190,7 @@ public final class PersonDetector implements Serializable {
     }
     DetectorOutput out = new DetectorOutput();
     if ("ACTOR".equals(role)) {
-      ActivityBucket bucket = bucketOf(s, e.getSource(), hourStart(ref.time));
+      ActivityBucket bucket = bucketOf(s, e.getSource(), windowStart(ref.time, window));
       EventRef copy = ref.copy();
       // raw events are the bulk of state: keep them only where they can be evidence, activity
       // after a known departure (a departure that arrives late gets ids and counts, not raw)
@@ -291,7 +309,7 @@ public final class PersonDetector implements Serializable {
   Optional<Finding> postDepartureFinding(PersonState s, ActivityBucket bucket) {
     RoleBaseline b = baseline(s);
     long cut = s.departedAt + b.gracePeriod().toMillis();
-    if (bucket.hourStart + HOUR <= cut) {
+    if (bucket.hourStart + window <= cut) {
       return Optional.empty();
     }
     long count = 0;
@@ -337,7 +355,12 @@ public final class PersonDetector implements Serializable {
       return Optional.empty();
     }
     boolean onlyFailures = failures == count;
-    Severity sev = onlyFailures ? Severity.MEDIUM : (serious ? Severity.CRITICAL : Severity.HIGH);
+    Severity sev =
+        onlyFailures
+            ? activityRule.severity("every_attempt_failed")
+            : (serious
+                ? activityRule.severity("changed_something")
+                : activityRule.defaultSeverity());
     String hour = Instant.ofEpochMilli(bucket.hourStart).toString();
     Map<String, String> details = new LinkedHashMap<>();
     details.put("hour", hour);
@@ -368,7 +391,7 @@ public final class PersonDetector implements Serializable {
             first,
             last,
             count,
-            new ArrayList<>(ids),
+            limit(ids, activityRule.intThreshold("max_event_ids")),
             evidence,
             b.ruleId("post-departure-activity"),
             b.version(),
@@ -390,10 +413,10 @@ public final class PersonDetector implements Serializable {
       String verb = verbOf(r.action, r.raw);
       Severity sev =
           verb.equals("deleted")
-              ? Severity.LOW
+              ? credentialRule.severity("deleted")
               : (verb.equals("created") || verb.equals("reactivated")
-                  ? Severity.HIGH
-                  : Severity.MEDIUM);
+                  ? credentialRule.severity("created_or_reactivated")
+                  : credentialRule.defaultSeverity());
       Map<String, String> details = new LinkedHashMap<>();
       details.put("actor", r.actorName);
       details.put("change", verb);
@@ -434,7 +457,7 @@ public final class PersonDetector implements Serializable {
           single(
               s,
               FindingType.SENSITIVE_CHANGE_BY_FLAGGED_ACCOUNT,
-              after ? Severity.CRITICAL : Severity.HIGH,
+              after ? sensitiveRule.severity("after_departure") : sensitiveRule.defaultSeverity(),
               r,
               b.ruleId("sensitive-change-by-flagged-account"),
               b.version(),
@@ -458,7 +481,7 @@ public final class PersonDetector implements Serializable {
           single(
               s,
               FindingType.RETAINED_ACCESS,
-              Severity.HIGH,
+              reopenedRule.defaultSeverity(),
               r,
               b.ruleId("access-reopened"),
               b.version(),
@@ -479,7 +502,10 @@ public final class PersonDetector implements Serializable {
     int bar = key.indexOf('|');
     String system = key.substring(0, bar);
     String grant = key.substring(bar + 1);
-    long sla = b.stepFor(system).map(st -> st.sla().toMillis()).orElse(24 * HOUR);
+    long sla =
+        b.stepFor(system)
+            .map(st -> st.sla().toMillis())
+            .orElse(snapshotRule.windowMillis("deadline_without_step"));
     long deadline = s.departedAt + sla;
     if (observedAt <= deadline) {
       return Optional.empty();
@@ -493,7 +519,7 @@ public final class PersonDetector implements Serializable {
         finding(
             s,
             FindingType.RETAINED_ACCESS,
-            Severity.HIGH,
+            snapshotRule.defaultSeverity(),
             Systems.sourceOf(system),
             identityIn(s, system),
             "snapshot:" + grant,
@@ -618,7 +644,7 @@ public final class PersonDetector implements Serializable {
             s.departedAt,
             deadline,
             atDeadline.evidenceIds().size(),
-            limit(atDeadline.evidenceIds(), MAX_EVENT_IDS),
+            limit(atDeadline.evidenceIds(), deadlineRule.intThreshold("max_event_ids")),
             List.of(),
             b.ruleId(step.id()),
             b.version(),
@@ -685,14 +711,16 @@ public final class PersonDetector implements Serializable {
         finding(
             s,
             FindingType.OFFBOARDING_INCOMPLETE,
-            bad.size() >= 2 ? Severity.HIGH : Severity.MEDIUM,
+            bad.size() >= incompleteRule.threshold("several_steps")
+                ? incompleteRule.severity("several_steps_not_done")
+                : incompleteRule.defaultSeverity(),
             null,
             s.email,
             "offboarding",
             s.departedAt,
             last,
             ids.size(),
-            limit(ids, MAX_EVENT_IDS),
+            limit(ids, incompleteRule.intThreshold("max_event_ids")),
             List.of(),
             b.ruleId("offboarding-incomplete"),
             b.version(),
@@ -734,7 +762,7 @@ public final class PersonDetector implements Serializable {
                       r.completedAt() == null ? null : Instant.ofEpochMilli(r.completedAt()))
                   .setTimeToRevokeMs(
                       r.completedAt() == null ? null : r.completedAt() - s.departedAt)
-                  .setEvidenceEventIds(limit(r.evidenceIds(), MAX_EVENT_IDS))
+                  .setEvidenceEventIds(limit(r.evidenceIds(), FindingBounds.MAX_EVENT_IDS))
                   .setRuleId(b.ruleId(step.id()))
                   .setDetail(r.detail())
                   .setCompletedBy(r.completedBy())
@@ -775,7 +803,7 @@ public final class PersonDetector implements Serializable {
 
   /** When the offboarding is rolled up: the last deadline, and not before a day has passed. */
   public long rollupTime(PersonState s, RoleBaseline b) {
-    return Math.max(lastDeadline(s, b), s.departedAt + 24 * HOUR);
+    return Math.max(lastDeadline(s, b), s.departedAt + rollupNotBefore());
   }
 
   private long cleanupTime(PersonState s, RoleBaseline b) {
@@ -784,7 +812,12 @@ public final class PersonDetector implements Serializable {
       last = Math.max(last, StepEvaluator.deadline(s, step));
     }
     return Math.max(
-        Math.max(last, s.departedAt + 24 * HOUR), s.departedAt + b.historyHorizon().toMillis());
+        Math.max(last, s.departedAt + rollupNotBefore()),
+        s.departedAt + b.historyHorizon().toMillis());
+  }
+
+  private long rollupNotBefore() {
+    return incompleteRule.windowMillis("not_before");
   }
 
   private boolean isNotable(PersonState s, EventRef r, String role) {
@@ -812,11 +845,12 @@ public final class PersonDetector implements Serializable {
    * Whether the state holds this event already: as actor it is in its source's hour, as target in
    * the notable events. Both are kept for the history horizon, and so is the memory of duplicates.
    */
-  static boolean alreadyCounted(PersonState s, AuditEvent e, String role) {
+  boolean alreadyCounted(PersonState s, AuditEvent e, String role) {
     String id = e.getEventId();
     long time = e.getEventTime().toEpochMilli();
     if ("ACTOR".equals(role)) {
-      ActivityBucket b = s.activity.get(PersonState.bucketKey(e.getSource(), hourStart(time)));
+      ActivityBucket b =
+          s.activity.get(PersonState.bucketKey(e.getSource(), windowStart(time, window)));
       return b != null && b.contains(id, time, e.getAction());
     }
     for (EventRef r : s.notable) {
@@ -848,7 +882,7 @@ public final class PersonDetector implements Serializable {
     }
     Iterator<Map.Entry<Long, ActivityBucket>> it = s.activity.entrySet().iterator();
     while (it.hasNext()) {
-      if (it.next().getValue().hourStart + HOUR <= keepFrom) {
+      if (it.next().getValue().hourStart + window <= keepFrom) {
         it.remove();
       }
     }
@@ -977,7 +1011,8 @@ public final class PersonDetector implements Serializable {
             .setFirstSeen(Instant.ofEpochMilli(first))
             .setLastSeen(Instant.ofEpochMilli(last))
             .setEventCount(count)
-            .setEventIds(limit(new ArrayList<>(new TreeSet<>(eventIds)), MAX_EVENT_IDS))
+            .setEventIds(
+                limit(new ArrayList<>(new TreeSet<>(eventIds)), FindingBounds.MAX_EVENT_IDS))
             .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
             .setRuleId(ruleId)
             .setRuleVersion(version)
@@ -1005,7 +1040,12 @@ public final class PersonDetector implements Serializable {
   }
 
   public static long hourStart(long t) {
-    return Math.floorDiv(t, HOUR) * HOUR;
+    return windowStart(t, HOUR);
+  }
+
+  /** The start of the aggregation window of {@code size} ms that holds {@code t}. */
+  public static long windowStart(long t, long size) {
+    return Math.floorDiv(t, size) * size;
   }
 
   private static long dayCeil(long t) {
