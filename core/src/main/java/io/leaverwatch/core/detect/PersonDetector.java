@@ -348,6 +348,7 @@ public final class PersonDetector implements Serializable {
     }
     if (bucket.overflowLast > cut) {
       count += bucket.overflowCount;
+      failures += bucket.overflowFailures;
       first = Math.min(first, bucket.overflowFirst);
       last = Math.max(last, bucket.overflowLast);
     }

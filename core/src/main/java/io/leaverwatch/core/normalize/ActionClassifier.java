@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.Source;
 import java.io.IOException;

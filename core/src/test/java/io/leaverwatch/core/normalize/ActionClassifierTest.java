@@ -3,6 +3,7 @@ package io.leaverwatch.core.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.Source;
 import java.nio.file.Files;

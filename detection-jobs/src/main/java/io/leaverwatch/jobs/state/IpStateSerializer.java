@@ -1,12 +1,12 @@
 package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.IpState;
+import io.leaverwatch.jobs.serde.FormatSnapshot;
 import io.leaverwatch.jobs.serde.MutableRecordSerializer;
 import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -86,9 +86,9 @@ public final class IpStateSerializer extends MutableRecordSerializer<IpState> {
   }
 
   /** Restores this serializer from a checkpoint; public with no arguments, as Flink requires. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<IpState> {
+  public static final class Snapshot extends FormatSnapshot<IpState> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super("IP state", () -> INSTANCE, FORMAT, FORMAT, FORMAT);
     }
   }
 }

@@ -2,13 +2,13 @@ package io.leaverwatch.jobs.state;
 
 import io.leaverwatch.core.detect.ActivityBucket;
 import io.leaverwatch.core.detect.PersonState;
+import io.leaverwatch.jobs.serde.FormatSnapshot;
 import io.leaverwatch.jobs.serde.MutableRecordSerializer;
 import io.leaverwatch.jobs.serde.Utf8Strings;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -28,9 +28,12 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
   /**
    * 1: activity keyed by "SOURCE|hour" strings, strings as Flink's StringValue; 2: activity by
    * {@link PersonState#bucketKey}, strings as {@link Utf8Strings}; 3: each bucket also holds the id
-   * hashes of its overflow events (format 2 is still read, its overflow without ids).
+   * hashes of its overflow events; 4: each bucket counts its failed overflow events instead of
+   * flagging a success among them. Formats 2 and 3 are still read.
    */
-  static final int FORMAT = 3;
+  static final int FORMAT = 4;
+
+  static final int OLDEST_READABLE = 2;
 
   @Override
   public PersonState createInstance() {
@@ -85,9 +88,14 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
   @Override
   public PersonState deserialize(DataInputView in) throws IOException {
     int format = in.readByte();
-    if (format != FORMAT && format != 2) {
+    if (format < OLDEST_READABLE || format > FORMAT) {
       throw new IOException(
-          "person state written in format " + format + ", this version reads format " + FORMAT);
+          "person state written in format "
+              + format
+              + ", this version reads formats "
+              + OLDEST_READABLE
+              + " to "
+              + FORMAT);
     }
     PersonState s = new PersonState();
     s.personId = Utf8Strings.read(in);
@@ -100,7 +108,7 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
     int buckets = in.readInt();
     for (int i = 0; i < buckets; i++) {
       long key = in.readLong();
-      s.activity.put(key, StateCodec.readBucket(in, format >= 3));
+      s.activity.put(key, StateCodec.readBucket(in, format));
     }
     s.notable = StateCodec.readRefs(in);
     s.accessKeys = StateCodec.readLongMap(in);
@@ -116,9 +124,10 @@ public final class PersonStateSerializer extends MutableRecordSerializer<PersonS
   }
 
   /** Restores this serializer from a checkpoint; public with no arguments, as Flink requires. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<PersonState> {
+  public static final class Snapshot extends FormatSnapshot<PersonState> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      // checkpoints from before the format was recorded in the snapshot hold format 3
+      super("person state", () -> INSTANCE, FORMAT, OLDEST_READABLE, 3);
     }
   }
 }

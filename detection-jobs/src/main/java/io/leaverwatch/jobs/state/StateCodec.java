@@ -88,7 +88,7 @@ final class StateCodec {
     out.writeLong(b.overflowCount);
     out.writeLong(b.overflowFirst);
     out.writeLong(b.overflowLast);
-    out.writeBoolean(b.overflowAnySuccess);
+    out.writeLong(b.overflowFailures);
     long[] ids = b.overflowIds.hashes();
     out.writeInt(ids.length);
     for (long h : ids) {
@@ -96,7 +96,8 @@ final class StateCodec {
     }
   }
 
-  static ActivityBucket readBucket(DataInputView in, boolean withOverflowIds) throws IOException {
+  /** A bucket as {@code format} wrote it (see {@link PersonStateSerializer#FORMAT}). */
+  static ActivityBucket readBucket(DataInputView in, int format) throws IOException {
     ActivityBucket b = new ActivityBucket();
     b.source = Utf8Strings.read(in);
     b.hourStart = in.readLong();
@@ -104,8 +105,13 @@ final class StateCodec {
     b.overflowCount = in.readLong();
     b.overflowFirst = in.readLong();
     b.overflowLast = in.readLong();
-    b.overflowAnySuccess = in.readBoolean();
-    if (withOverflowIds) {
+    if (format >= 4) {
+      b.overflowFailures = in.readLong();
+    } else {
+      // formats 2 and 3 kept only whether one overflow event succeeded: none did, all failed
+      b.overflowFailures = in.readBoolean() ? 0 : b.overflowCount;
+    }
+    if (format >= 3) {
       long[] ids = new long[in.readInt()];
       for (int i = 0; i < ids.length; i++) {
         ids[i] = in.readLong();
@@ -123,7 +129,7 @@ final class StateCodec {
     c.overflowCount = b.overflowCount;
     c.overflowFirst = b.overflowFirst;
     c.overflowLast = b.overflowLast;
-    c.overflowAnySuccess = b.overflowAnySuccess;
+    c.overflowFailures = b.overflowFailures;
     c.overflowIds = b.overflowIds.copy();
     return c;
   }
