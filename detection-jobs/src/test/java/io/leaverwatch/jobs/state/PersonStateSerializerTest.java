@@ -166,7 +166,7 @@ class PersonStateSerializerTest {
       ActivityBucket b = e.getValue();
       io.leaverwatch.jobs.serde.Utf8Strings.write(b.source, three);
       three.writeLong(b.hourStart);
-      StateCodec.writeRefs(b.refs, three);
+      EventRefCodec.INSTANCE.writeList(b.refs, three);
       three.writeLong(b.overflowCount);
       three.writeLong(b.overflowFirst);
       three.writeLong(b.overflowLast);
@@ -177,7 +177,7 @@ class PersonStateSerializerTest {
         three.writeLong(h);
       }
     }
-    StateCodec.writeRefs(s.notable, three);
+    EventRefCodec.INSTANCE.writeList(s.notable, three);
     StateCodec.writeLongMap(s.accessKeys, three);
     StateCodec.writeLongMap(s.grants, three);
     three.writeLong(s.latestEventTime);
