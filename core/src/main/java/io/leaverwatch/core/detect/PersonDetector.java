@@ -89,7 +89,10 @@ public final class PersonDetector implements Serializable {
     s.role = d.getRole();
     s.noticeAt = d.getNoticeAt() == null ? null : d.getNoticeAt().toEpochMilli();
     s.departedAt = d.getDepartedAt().toEpochMilli();
-    s.status = d.getStatus() == DepartureStatus.RESCINDED ? "RESCINDED" : "DEPARTED";
+    s.status =
+        d.getStatus() == DepartureStatus.RESCINDED
+            ? DepartureStatus.RESCINDED
+            : DepartureStatus.DEPARTED;
     s.deadlinesJudgedUntil = Long.MIN_VALUE;
     if (s.email != null) {
       s.identities.putIfAbsent("email:" + s.email, null);

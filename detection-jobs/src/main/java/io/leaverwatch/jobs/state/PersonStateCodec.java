@@ -3,6 +3,7 @@ package io.leaverwatch.jobs.state;
 import io.leaverwatch.core.detect.ActivityBucket;
 import io.leaverwatch.core.detect.PersonState;
 import io.leaverwatch.jobs.serde.Utf8Strings;
+import io.leaverwatch.schema.DepartureStatus;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +25,8 @@ final class PersonStateCodec implements ValueCodec<PersonState> {
     Utf8Strings.write(s.role, out);
     StateCodec.writeNullableLong(s.noticeAt, out);
     StateCodec.writeNullableLong(s.departedAt, out);
-    Utf8Strings.write(s.status, out);
+    // by name, as the strings of formats 2 and 3 were
+    Utf8Strings.write(s.status == null ? null : s.status.name(), out);
     StateCodec.writeStringMap(s.identities, out);
     out.writeInt(s.activity.size());
     for (Map.Entry<Long, ActivityBucket> e : s.activity.entrySet()) {
@@ -46,7 +48,8 @@ final class PersonStateCodec implements ValueCodec<PersonState> {
     s.role = Utf8Strings.read(in);
     s.noticeAt = StateCodec.readNullableLong(in);
     s.departedAt = StateCodec.readNullableLong(in);
-    s.status = Utf8Strings.read(in);
+    String status = Utf8Strings.read(in);
+    s.status = status == null ? null : DepartureStatus.valueOf(status);
     s.identities = StateCodec.readStringMap(in);
     int buckets = in.readInt();
     for (int i = 0; i < buckets; i++) {

@@ -158,7 +158,7 @@ class PersonStateSerializerTest {
     io.leaverwatch.jobs.serde.Utf8Strings.write(s.role, three);
     StateCodec.writeNullableLong(s.noticeAt, three);
     StateCodec.writeNullableLong(s.departedAt, three);
-    io.leaverwatch.jobs.serde.Utf8Strings.write(s.status, three);
+    io.leaverwatch.jobs.serde.Utf8Strings.write(s.status.name(), three);
     StateCodec.writeStringMap(s.identities, three);
     three.writeInt(s.activity.size());
     for (var e : s.activity.entrySet()) {
@@ -274,7 +274,7 @@ class PersonStateSerializerTest {
     s.role = "engineer";
     s.noticeAt = 1_000L;
     s.departedAt = 2_000L;
-    s.status = "CONFIRMED";
+    s.status = io.leaverwatch.schema.DepartureStatus.RESCINDED;
     s.identities.put("email:ada@example.com", null);
     s.identities.put("github:ada", "github");
     ActivityBucket okta = new ActivityBucket();
