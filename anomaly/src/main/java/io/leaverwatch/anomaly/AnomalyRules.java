@@ -5,9 +5,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * The ANOMALOUS_ACTIVITY rule file ({@code rules/anomaly/anomalous-activity.yaml}) once validated:
- * the feature definitions, the day boundary, the alert budget, the score bands and the model
- * parameters. Read by {@link AnomalyRulesLoader}.
+ * The ANOMALOUS_ACTIVITY rule file ({@code rules/detections/anomalous-activity.yaml}) once
+ * validated: the feature definitions, the day boundary, the alert budget, the score bands and the
+ * model parameters. Read by {@link AnomalyRulesLoader}.
  */
 public record AnomalyRules(
     String ruleId,

@@ -20,12 +20,12 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads {@code rules/anomaly/anomalous-activity.yaml}. Like the other rule files, any problem fails
- * fast with {@code file:line: field: reason}: a typo must not silently drop a feature.
+ * Reads {@code rules/detections/anomalous-activity.yaml}. Like the other rule files, any problem
+ * fails fast with {@code file:line: field: reason}: a typo must not silently drop a feature.
  */
 public final class AnomalyRulesLoader {
   /** Where the rule file sits under the rules folder. */
-  public static final String RELATIVE_PATH = "anomaly/anomalous-activity.yaml";
+  public static final String RELATIVE_PATH = "detections/anomalous-activity.yaml";
 
   private static final Set<String> SEVERITIES = Set.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
 
@@ -49,7 +49,7 @@ public final class AnomalyRulesLoader {
     }
     Lines at = new Lines(file, lines);
     at.require(f.schemaVersion != null && f.schemaVersion == 1, "schema_version", "must be 1");
-    at.require(f.ruleId != null && !f.ruleId.isBlank(), "rule_id", "is required");
+    at.require(f.ruleId != null && !f.ruleId.isBlank(), "id", "is required");
     ZoneOffset offset;
     try {
       offset = ZoneOffset.of(f.dayBoundary == null ? "+00:00" : f.dayBoundary);
@@ -322,8 +322,29 @@ public final class AnomalyRulesLoader {
     @JsonProperty("schema_version")
     Integer schemaVersion;
 
-    @JsonProperty("rule_id")
+    // the catalogue's common key; rule_id is the name older files used
+    @JsonProperty("id")
+    @com.fasterxml.jackson.annotation.JsonAlias("rule_id")
     String ruleId;
+
+    // the catalogue's common metadata (rules/detections/), checked by its catalogue test
+    @JsonProperty("name")
+    String name;
+
+    @JsonProperty("finding_type")
+    String findingType;
+
+    @JsonProperty("triage")
+    String triage;
+
+    @JsonProperty("false_positives")
+    List<String> falsePositives;
+
+    @JsonProperty("mitre")
+    List<String> mitre;
+
+    @JsonProperty("references")
+    List<String> references;
 
     @JsonProperty("version")
     String version;

@@ -137,11 +137,6 @@ public final class DetectCommand implements Callable<Integer> {
       anomaly = AnomalyStep.prepare(model, rulesDir, err);
     } catch (UnreadableInputException | InputFileException | RuleFileException e) {
       throw new UsageException(e.getMessage(), e);
-    } catch (RuntimeException e) {
-      if (e.getClass().getSimpleName().equals("RuleFileException")) {
-        throw new UsageException(e.getMessage(), e);
-      }
-      throw e;
     }
     checkWritable(out, "--out");
     checkWritable(steps, "--steps");

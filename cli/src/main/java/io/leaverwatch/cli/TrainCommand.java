@@ -100,10 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (roles != null) {
         declaredRoles = RolesFile.read(roles);
       }
-    } catch (UnreadableInputException
-        | InputFileException
-        | RuleFileException
-        | io.leaverwatch.core.normalize.RuleFileException e) {
+    } catch (UnreadableInputException | InputFileException | RuleFileException e) {
       throw new UsageException(e.getMessage(), e);
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {

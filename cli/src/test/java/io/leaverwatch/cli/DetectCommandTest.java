@@ -135,7 +135,12 @@ class DetectCommandTest {
     Path rules = dir.resolve("rules");
     copy(rules(), rules);
     Path role = rules.resolve("roles/software-engineer.yaml");
-    Files.writeString(role, Files.readString(role).replaceFirst("sla: 1h", "sla: soon"));
+    Files.writeString(
+        role,
+        Files.readString(role)
+            .replaceFirst(
+                "sensitive_actions:",
+                "steps:\n  - {id: okta-deactivate, sla: soon}\nsensitive_actions:"));
 
     Run r =
         run(

@@ -162,15 +162,14 @@ class TrainCommandTest {
   @Test
   void anInvalidAnomalyRuleFileNamesItsLine() throws IOException {
     Path rulesCopy = dir.resolve("rules-bad");
-    Files.createDirectories(rulesCopy.resolve("anomaly"));
-    Path file = rulesCopy.resolve("anomaly/anomalous-activity.yaml");
-    Files.writeString(
-        file,
-        Files.readString(rules().resolve("anomaly/anomalous-activity.yaml"))
-            .replace("kind: off_hours_share", "kind: night_owl"));
-    for (String sub : new String[] {"detections", "roles"}) {
+    for (String sub : new String[] {"action-classes", "roles", "detections"}) {
       copyFlat(rules().resolve(sub), rulesCopy.resolve(sub));
     }
+    Path file = rulesCopy.resolve("detections/anomalous-activity.yaml");
+    Files.writeString(
+        file,
+        Files.readString(rules().resolve("detections/anomalous-activity.yaml"))
+            .replace("kind: off_hours_share", "kind: night_owl"));
 
     Run r =
         run(

@@ -23,7 +23,9 @@ public final class ActivityBucket implements Serializable {
   public long overflowCount;
   public long overflowFirst = Long.MAX_VALUE;
   public long overflowLast = Long.MIN_VALUE;
-  public boolean overflowAnySuccess;
+
+  /** how many of the events counted in {@link #overflowCount} failed */
+  public long overflowFailures;
 
   /** the ids of the events counted in {@link #overflowCount} */
   public EventIdSet overflowIds = new EventIdSet();
@@ -56,7 +58,9 @@ public final class ActivityBucket implements Serializable {
       overflowCount++;
       overflowFirst = Math.min(overflowFirst, r.time);
       overflowLast = Math.max(overflowLast, r.time);
-      overflowAnySuccess |= !r.failed;
+      if (r.failed) {
+        overflowFailures++;
+      }
       overflowIds.add(EventIdSet.key(r.eventId, r.time, r.action));
     }
     return true;

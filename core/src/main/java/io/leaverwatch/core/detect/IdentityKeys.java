@@ -102,6 +102,13 @@ public final class IdentityKeys {
   }
 
   /** The system a key belongs to for offboarding: okta, github, aws (IAM user) or null. */
+  /** The IAM access key id an {@code aws-key:} identity key names, if it is one. */
+  public static java.util.Optional<String> accessKeyOf(String key) {
+    return key.startsWith("aws-key:")
+        ? java.util.Optional.of(key.substring("aws-key:".length()))
+        : java.util.Optional.empty();
+  }
+
   public static String systemOf(String key) {
     if (key.startsWith("okta")) {
       return "okta";

@@ -1,5 +1,6 @@
 package io.leaverwatch.core.detect;
 
+import io.leaverwatch.core.rules.DetectionRule;
 import io.leaverwatch.core.rules.RoleBaseline;
 import io.leaverwatch.core.rules.RuleSet;
 import io.leaverwatch.schema.AuditEvent;
@@ -7,7 +8,6 @@ import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.DepartureStatus;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingType;
-import io.leaverwatch.schema.Severity;
 import io.leaverwatch.schema.Source;
 import java.io.Serializable;
 import java.time.Instant;
@@ -29,13 +29,22 @@ import java.util.TreeSet;
  */
 public final class KnownIpDetector implements Serializable {
   private static final long DAY = 24 * 3600_000L;
-  private static final int OWN_WINDOW_DAYS = 30;
-  private static final int MAX_OTHERS = 2;
 
   private final RuleSet rules;
+  private final DetectionRule rule;
+
+  /** days before departure in which an IP can become the leaver's own */
+  private final int lookbackDays;
+
+  private final int maxOthers;
+  private final long window;
 
   public KnownIpDetector(RuleSet rules) {
     this.rules = rules;
+    this.rule = rules.detection("known-ip-access-attempt");
+    this.lookbackDays = Math.toIntExact(rule.window("lookback").toDays());
+    this.maxOthers = rule.intThreshold("max_other_people");
+    this.window = rule.windowMillis("aggregation");
   }
 
   /**
@@ -110,7 +119,7 @@ public final class KnownIpDetector implements Serializable {
           others++;
         }
       }
-      if (others > MAX_OTHERS) {
+      if (others > maxOthers) {
         continue;
       }
       RoleBaseline b = rules.baselineFor(d.getRole());
@@ -121,7 +130,8 @@ public final class KnownIpDetector implements Serializable {
         if (r.time > cut) {
           groups
               .computeIfAbsent(
-                  r.source + "|" + PersonDetector.hourStart(r.time), k -> new ArrayList<>())
+                  r.source + "|" + PersonDetector.windowStart(r.time, window),
+                  k -> new ArrayList<>())
               .add(r);
         }
       }
@@ -132,12 +142,12 @@ public final class KnownIpDetector implements Serializable {
     return out;
   }
 
-  /** Whether the IP was used in the 30 days before {@code departed} (strictly before it). */
-  private static boolean usedBefore(TreeMap<Long, Long> days, long departed) {
-    long fromDay = Math.floorDiv(departed, DAY) - OWN_WINDOW_DAYS;
+  /** Whether the IP was used in the lookback before {@code departed} (strictly before it). */
+  private boolean usedBefore(TreeMap<Long, Long> days, long departed) {
+    long fromDay = Math.floorDiv(departed, DAY) - lookbackDays;
     long toDay = Math.floorDiv(departed, DAY);
     for (Map.Entry<Long, Long> d : days.subMap(fromDay, true, toDay, true).entrySet()) {
-      if (d.getValue() < departed && d.getValue() >= departed - OWN_WINDOW_DAYS * DAY) {
+      if (d.getValue() < departed && d.getValue() >= departed - lookbackDays * DAY) {
         return true;
       }
     }
@@ -146,7 +156,7 @@ public final class KnownIpDetector implements Serializable {
 
   /** Drops what is older than the horizon; true when nothing is left. */
   public boolean prune(IpState s, long now) {
-    long keepFrom = now - (OWN_WINDOW_DAYS + 14) * DAY;
+    long keepFrom = now - (lookbackDays + 14) * DAY;
     long keepDay = Math.floorDiv(keepFrom, DAY);
     s.daysByPerson.values().forEach(days -> days.headMap(keepDay).clear());
     s.daysByPerson.values().removeIf(TreeMap::isEmpty);
@@ -201,7 +211,10 @@ public final class KnownIpDetector implements Serializable {
                     ip,
                     groupKey))
             .setType(FindingType.KNOWN_IP_ACCESS_ATTEMPT)
-            .setSeverity(failed == refs.size() ? Severity.MEDIUM : Severity.HIGH)
+            .setSeverity(
+                failed == refs.size()
+                    ? rule.severity("every_attempt_failed")
+                    : rule.defaultSeverity())
             .setPersonId(personId)
             .setEmail(email)
             .setRole(d.getRole())
@@ -212,7 +225,10 @@ public final class KnownIpDetector implements Serializable {
             .setFirstSeen(Instant.ofEpochMilli(first))
             .setLastSeen(Instant.ofEpochMilli(last))
             .setEventCount(refs.size())
-            .setEventIds(idList.size() > 20 ? idList.subList(0, 20) : idList)
+            .setEventIds(
+                idList.size() > rule.threshold("max_event_ids")
+                    ? idList.subList(0, rule.intThreshold("max_event_ids"))
+                    : idList)
             .setDepartedAt(d.getDepartedAt())
             .setRuleId(ruleId)
             .setRuleVersion(b.version())

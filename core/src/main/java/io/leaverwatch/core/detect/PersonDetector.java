@@ -4,28 +4,22 @@ import io.leaverwatch.core.rules.RevocationStep;
 import io.leaverwatch.core.rules.RoleBaseline;
 import io.leaverwatch.core.rules.RuleSet;
 import io.leaverwatch.schema.AccessGrant;
-import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.DepartureStatus;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
-import io.leaverwatch.schema.FindingType;
 import io.leaverwatch.schema.IdentityLink;
 import io.leaverwatch.schema.OffboardingStepStatus;
-import io.leaverwatch.schema.Severity;
 import io.leaverwatch.schema.Source;
-import io.leaverwatch.schema.StepState;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Every per-person decision of Leaverwatch, without Flink: the operator reads the state, calls one
@@ -38,14 +32,41 @@ import java.util.TreeSet;
  */
 public final class PersonDetector implements Serializable {
   private static final long HOUR = 3600_000L;
-  private static final int MAX_EVENT_IDS = 20;
 
   private final RuleSet rules;
   private final boolean streaming;
+  private final Deadlines deadlines;
+
+  // the finding rules of rules/detections/, one class each; this class keeps the state and asks
+  private final FindingRule activityRule;
+  private final FindingRule deadlineRule;
+  private final FindingRule snapshotRule;
+  private final FindingRule incompleteRule;
+
+  /** the rules asked about every notable event, in the order their findings are emitted */
+  private final List<FindingRule> eventRules;
+
+  /** the post-departure aggregation window: activity is kept in buckets of this size */
+  private final long window;
 
   public PersonDetector(RuleSet rules, boolean streaming) {
     this.rules = rules;
     this.streaming = streaming;
+    this.deadlines =
+        new Deadlines(rules.detection(OffboardingIncompleteRule.ID).windowMillis("not_before"));
+    this.activityRule =
+        new PostDepartureActivityRule(rules.detection(PostDepartureActivityRule.ID));
+    this.deadlineRule = new MissedDeadlineRule(rules.detection(MissedDeadlineRule.ID));
+    this.snapshotRule =
+        new SnapshotRetainedAccessRule(rules.detection(SnapshotRetainedAccessRule.ID));
+    this.incompleteRule =
+        new OffboardingIncompleteRule(rules.detection(OffboardingIncompleteRule.ID), deadlines);
+    this.eventRules =
+        List.of(
+            new OutOfWorkflowCredentialRule(rules.detection(OutOfWorkflowCredentialRule.ID)),
+            new SensitiveChangeRule(rules.detection(SensitiveChangeRule.ID)),
+            new AccessReopenedRule(rules.detection(AccessReopenedRule.ID)));
+    this.window = rules.detection(PostDepartureActivityRule.ID).windowMillis("aggregation");
   }
 
   // ---------------------------------------------------------------- inputs
@@ -58,7 +79,8 @@ public final class PersonDetector implements Serializable {
       for (Finding f : judgedAccessFindings(s, at)) {
         if (f.getStatus() == FindingStatus.OPEN) {
           rescinded.findings.add(
-              resolved(f, Math.max(at, f.getLastSeen().toEpochMilli()), "departure rescinded"));
+              Resolutions.resolved(
+                  f, Math.max(at, f.getLastSeen().toEpochMilli()), "departure rescinded"));
         }
       }
     }
@@ -67,7 +89,10 @@ public final class PersonDetector implements Serializable {
     s.role = d.getRole();
     s.noticeAt = d.getNoticeAt() == null ? null : d.getNoticeAt().toEpochMilli();
     s.departedAt = d.getDepartedAt().toEpochMilli();
-    s.status = d.getStatus() == DepartureStatus.RESCINDED ? "RESCINDED" : "DEPARTED";
+    s.status =
+        d.getStatus() == DepartureStatus.RESCINDED
+            ? DepartureStatus.RESCINDED
+            : DepartureStatus.DEPARTED;
     s.deadlinesJudgedUntil = Long.MIN_VALUE;
     if (s.email != null) {
       s.identities.putIfAbsent("email:" + s.email, null);
@@ -95,9 +120,7 @@ public final class PersonDetector implements Serializable {
     s.personId = link.getPersonId();
     for (String key : IdentityKeys.ofLink(link.getSystem(), link.getIdentity())) {
       s.identities.put(key, IdentityKeys.systemOf(key));
-      if (key.startsWith("aws-key:")) {
-        s.accessKeys.putIfAbsent(key.substring(8), Long.MIN_VALUE);
-      }
+      IdentityKeys.accessKeyOf(key).ifPresent(k -> s.accessKeys.putIfAbsent(k, Long.MIN_VALUE));
     }
     return new DetectorOutput();
   }
@@ -106,9 +129,7 @@ public final class PersonDetector implements Serializable {
   public DetectorOutput onLearnedKey(PersonState s, String personId, String key) {
     s.personId = personId;
     s.identities.put(key, IdentityKeys.systemOf(key));
-    if (key.startsWith("aws-key:")) {
-      s.accessKeys.putIfAbsent(key.substring(8), Long.MIN_VALUE);
-    }
+    IdentityKeys.accessKeyOf(key).ifPresent(k -> s.accessKeys.putIfAbsent(k, Long.MIN_VALUE));
     return new DetectorOutput();
   }
 
@@ -116,12 +137,11 @@ public final class PersonDetector implements Serializable {
     if (g.getPersonId() != null) {
       s.personId = g.getPersonId();
     }
-    String key = g.getSystem() + "|" + g.getGrant();
+    GrantKey grant = GrantKey.of(g.getSystem(), g.getGrant());
+    String key = grant.encoded();
     long at = g.getObservedAt().toEpochMilli();
     s.grants.merge(key, at, Math::max);
-    if (g.getGrant().startsWith("access_key:")) {
-      s.accessKeys.putIfAbsent(g.getGrant().substring("access_key:".length()), at);
-    }
+    grant.accessKeyId().ifPresent(k -> s.accessKeys.putIfAbsent(k, at));
     DetectorOutput out = new DetectorOutput();
     if (streaming && s.isActiveDeparture()) {
       grantFinding(s, key, s.grants.get(key)).ifPresent(out.findings::add);
@@ -158,21 +178,23 @@ public final class PersonDetector implements Serializable {
     boolean approved = rules.automation().approves(e.getActor());
     EventRef ref = EventRef.of(e, role, identity, approved);
     s.latestEventTime = Math.max(s.latestEventTime, ref.time);
-    if ("ACTOR".equals(role) && e.getActor() != null && e.getActor().getAccessKeyId() != null) {
+    if (Participation.ACTOR.is(role)
+        && e.getActor() != null
+        && e.getActor().getAccessKeyId() != null) {
       String k = e.getActor().getAccessKeyId();
       if (k.startsWith("AKIA")) {
         s.accessKeys.putIfAbsent(k, ref.time);
       }
     }
-    if ("TARGET".equals(role)
+    if (Participation.TARGET.is(role)
         && ref.accessKeyId != null
         && ref.accessKeyId.startsWith("AKIA")
         && "CreateAccessKey".equals(ref.action)) {
       s.accessKeys.putIfAbsent(ref.accessKeyId, ref.time);
     }
     DetectorOutput out = new DetectorOutput();
-    if ("ACTOR".equals(role)) {
-      ActivityBucket bucket = bucketOf(s, e.getSource(), hourStart(ref.time));
+    if (Participation.ACTOR.is(role)) {
+      ActivityBucket bucket = bucketOf(s, e.getSource(), windowStart(ref.time, window));
       EventRef copy = ref.copy();
       // raw events are the bulk of state: keep them only where they can be evidence, activity
       // after a known departure (a departure that arrives late gets ids and counts, not raw)
@@ -287,288 +309,39 @@ public final class PersonDetector implements Serializable {
     }
   }
 
-  /** One finding per person, source and hour for what their own identities did after departure. */
-  Optional<Finding> postDepartureFinding(PersonState s, ActivityBucket bucket) {
-    RoleBaseline b = baseline(s);
-    long cut = s.departedAt + b.gracePeriod().toMillis();
-    if (bucket.hourStart + HOUR <= cut) {
-      return Optional.empty();
-    }
-    long count = 0;
-    long failures = 0;
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    TreeSet<String> ids = new TreeSet<>();
-    TreeSet<String> actions = new TreeSet<>();
-    TreeSet<String> ips = new TreeSet<>();
-    List<String> evidence = new ArrayList<>();
-    boolean serious = false;
-    String identity = null;
-    for (EventRef r : bucket.refs) {
-      if (r.time <= cut) {
-        continue;
-      }
-      count++;
-      if (r.failed) {
-        failures++;
-      } else if (!r.actionClass.equals("AUTHENTICATION") && !r.actionClass.equals("ACTIVITY")) {
-        serious = true;
-      }
-      first = Math.min(first, r.time);
-      last = Math.max(last, r.time);
-      ids.add(r.eventId);
-      actions.add(r.action);
-      if (r.sourceIp != null) {
-        ips.add(r.sourceIp);
-      }
-      if (r.raw != null) {
-        evidence.add(r.raw);
-      }
-      if (identity == null || r.identity.compareTo(identity) < 0) {
-        identity = r.identity;
-      }
-    }
-    if (bucket.overflowLast > cut) {
-      count += bucket.overflowCount;
-      first = Math.min(first, bucket.overflowFirst);
-      last = Math.max(last, bucket.overflowLast);
-    }
-    if (count == 0) {
-      return Optional.empty();
-    }
-    boolean onlyFailures = failures == count;
-    Severity sev = onlyFailures ? Severity.MEDIUM : (serious ? Severity.CRITICAL : Severity.HIGH);
-    String hour = Instant.ofEpochMilli(bucket.hourStart).toString();
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("hour", hour);
-    details.put("failed_attempts", Long.toString(failures));
-    details.put("actions", String.join(",", limit(actions, 10)));
-    details.put("source_ips", String.join(",", limit(ips, 10)));
-    details.put("grace_period", b.gracePeriod().toString());
-    String summary =
-        String.format(
-            Locale.ROOT,
-            "%s acted on %s %d time(s) after departing at %s%s (actions: %s)",
-            label(s),
-            bucket.source,
-            count,
-            Instant.ofEpochMilli(s.departedAt),
-            onlyFailures
-                ? ", every attempt failed"
-                : (failures > 0 ? ", " + failures + " failed" : ""),
-            String.join(", ", limit(actions, 5)));
-    return Optional.of(
-        finding(
-            s,
-            FindingType.POST_DEPARTURE_ACTIVITY,
-            sev,
-            Source.valueOf(bucket.source),
-            identity,
-            actions.size() == 1 ? actions.first() : String.join(",", limit(actions, 3)),
-            first,
-            last,
-            count,
-            new ArrayList<>(ids),
-            evidence,
-            b.ruleId("post-departure-activity"),
-            b.version(),
-            summary,
-            details,
-            bucket.source,
-            hour));
+  private Optional<Finding> postDepartureFinding(PersonState s, ActivityBucket bucket) {
+    return first(activityRule.evaluate(s, baseline(s), new Trigger.Activity(bucket)));
   }
 
-  List<Finding> notableFindings(PersonState s, EventRef r) {
-    List<Finding> out = new ArrayList<>(1);
+  private List<Finding> notableFindings(PersonState s, EventRef r) {
     RoleBaseline b = baseline(s);
-    // credential changes by anyone but the approved automation
-    boolean credential =
-        r.actionClass.equals(ActionClass.CREDENTIAL_CHANGE.name())
-            || (r.actionClass.equals(ActionClass.REVOCATION.name()) && isCredentialDeletion(r));
-    boolean concernsPerson = "TARGET".equals(r.role) || r.selfAction;
-    if (credential && concernsPerson && !r.actorApproved && r.time >= s.flaggedFrom()) {
-      String verb = verbOf(r.action, r.raw);
-      Severity sev =
-          verb.equals("deleted")
-              ? Severity.LOW
-              : (verb.equals("created") || verb.equals("reactivated")
-                  ? Severity.HIGH
-                  : Severity.MEDIUM);
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("actor", r.actorName);
-      details.put("change", verb);
-      details.put("outcome", r.failed ? "FAILURE" : "SUCCESS");
-      if (r.accessKeyId != null) {
-        details.put("access_key_id", r.accessKeyId);
-      }
-      out.add(
-          single(
-              s,
-              FindingType.OUT_OF_WORKFLOW_CREDENTIAL_CHANGE,
-              sev,
-              r,
-              b.ruleId("out-of-workflow-credential-change"),
-              b.version(),
-              String.format(
-                  Locale.ROOT,
-                  "%s's credential was %s by %s (%s), who is not the approved offboarding"
-                      + " automation",
-                  label(s),
-                  verb,
-                  r.actorName,
-                  r.action),
-              details));
-    }
-    // sensitive changes by a flagged or departed person
-    boolean sensitive =
-        r.actionClass.equals(ActionClass.SENSITIVE_CHANGE.name()) || b.isSensitive(r.action);
-    if (sensitive && "ACTOR".equals(r.role) && r.time >= s.flaggedFrom()) {
-      boolean after = r.time > s.departedAt;
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("period", after ? "after departure" : "notice period");
-      details.put("outcome", r.failed ? "FAILURE" : "SUCCESS");
-      if (r.sourceIp != null) {
-        details.put("source_ip", r.sourceIp);
-      }
-      out.add(
-          single(
-              s,
-              FindingType.SENSITIVE_CHANGE_BY_FLAGGED_ACCOUNT,
-              after ? Severity.CRITICAL : Severity.HIGH,
-              r,
-              b.ruleId("sensitive-change-by-flagged-account"),
-              b.version(),
-              String.format(
-                  Locale.ROOT,
-                  "%s, flagged since %s, made a sensitive change: %s%s",
-                  label(s),
-                  Instant.ofEpochMilli(s.flaggedFrom()),
-                  r.action,
-                  r.failed ? " (failed)" : ""),
-              details));
-    }
-    // access re-opened: the departed person re-activated, re-added or granted a privilege
-    boolean reopen =
-        r.actionClass.equals(ActionClass.PRIVILEGE_CHANGE.name()) || b.isReopen(r.action);
-    if (reopen && "TARGET".equals(r.role) && !r.failed && r.time > s.departedAt) {
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("actor", r.actorName);
-      details.put("reason", "access re-opened after departure");
-      out.add(
-          single(
-              s,
-              FindingType.RETAINED_ACCESS,
-              Severity.HIGH,
-              r,
-              b.ruleId("access-reopened"),
-              b.version(),
-              String.format(
-                  Locale.ROOT,
-                  "%s's access was re-opened after departure: %s by %s",
-                  label(s),
-                  r.action,
-                  r.actorName),
-              details));
+    Trigger t = new Trigger.Notable(r);
+    List<Finding> out = new ArrayList<>(1);
+    for (FindingRule rule : eventRules) {
+      out.addAll(rule.evaluate(s, b, t));
     }
     return out;
   }
 
-  /** A snapshot that still shows a grant active after the step's deadline. */
-  Optional<Finding> grantFinding(PersonState s, String key, long observedAt) {
-    RoleBaseline b = baseline(s);
-    int bar = key.indexOf('|');
-    String system = key.substring(0, bar);
-    String grant = key.substring(bar + 1);
-    long sla = b.stepFor(system).map(st -> st.sla().toMillis()).orElse(24 * HOUR);
-    long deadline = s.departedAt + sla;
-    if (observedAt <= deadline) {
-      return Optional.empty();
-    }
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("grant", grant);
-    details.put("observed_at", Instant.ofEpochMilli(observedAt).toString());
-    details.put("deadline", Instant.ofEpochMilli(deadline).toString());
-    details.put("reason", "access snapshot shows the grant still active");
-    return Optional.of(
-        finding(
-            s,
-            FindingType.RETAINED_ACCESS,
-            Severity.HIGH,
-            Systems.sourceOf(system),
-            identityIn(s, system),
-            "snapshot:" + grant,
-            observedAt,
-            observedAt,
-            1,
-            List.of(),
-            List.of(),
-            b.ruleId("snapshot-" + system),
-            b.version(),
-            String.format(
-                Locale.ROOT,
-                "%s still had %s in %s at %s, after the revocation deadline %s",
-                label(s),
-                grant,
-                system,
-                Instant.ofEpochMilli(observedAt),
-                Instant.ofEpochMilli(deadline)),
-            details,
-            "snapshot",
-            key));
+  private Optional<Finding> grantFinding(PersonState s, String key, long observedAt) {
+    GrantKey g = GrantKey.decode(key);
+    return first(
+        snapshotRule.evaluate(
+            s, baseline(s), new Trigger.Snapshot(g.system(), g.grant(), observedAt)));
   }
 
   /** A required step that was not done by its deadline: the access was retained past its SLA. */
-  Optional<Finding> retainedAccessFinding(
+  private Optional<Finding> retainedAccessFinding(
       PersonState s, RoleBaseline b, RevocationStep step, long known) {
-    return retainedAccessOpen(s, b, step)
-        .map(
-            f -> {
-              StepResult now = StepEvaluator.evaluate(s, step, known);
-              if (now.completedAt() == null
-                  || (now.state() != StepState.LATE && now.state() != StepState.ON_TIME)) {
-                return f;
-              }
-              return resolved(f, now.completedAt(), revokedText(now, step, s));
-            });
+    return first(deadlineRule.evaluate(s, b, new Trigger.Deadline(step, known)));
   }
 
-  private static String revokedText(StepResult r, RevocationStep step, PersonState s) {
-    long late = r.completedAt() - StepEvaluator.deadline(s, step);
-    String by = r.completedBy() == null ? "" : " by " + r.completedBy();
-    return late > 0
-        ? "revoked " + elapsed(late) + " late" + by
-        : "revoked on time" + by + " (the revocation was seen after the deadline)";
+  private Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b, long known) {
+    return first(incompleteRule.evaluate(s, b, new Trigger.Rollup(known)));
   }
 
-  /** 3 h 10 min, 2 d 4 h, 45 min, 20 s. */
-  static String elapsed(long ms) {
-    long min = ms / 60_000L;
-    if (min == 0) {
-      return (ms / 1000) + " s";
-    }
-    long d = min / 1440;
-    long h = (min % 1440) / 60;
-    long m = min % 60;
-    StringBuilder sb = new StringBuilder();
-    if (d > 0) {
-      sb.append(d).append(" d");
-    }
-    if (h > 0) {
-      sb.append(sb.length() > 0 ? " " : "").append(h).append(" h");
-    }
-    if (m > 0 && d == 0) {
-      sb.append(sb.length() > 0 ? " " : "").append(m).append(" min");
-    }
-    return sb.toString();
-  }
-
-  /** The finding, resolved; stamped again so that the resolution outranks the open version. */
-  static Finding resolved(Finding open, long at, String resolution) {
-    Finding f = Finding.newBuilder(open).build();
-    f.setStatus(FindingStatus.RESOLVED);
-    f.setResolvedAt(Instant.ofEpochMilli(at));
-    f.setResolution(resolution);
-    return Revisions.stamp(FindingBounds.cap(f));
+  private static Optional<Finding> first(List<Finding> findings) {
+    return findings.isEmpty() ? Optional.empty() : Optional.of(findings.get(0));
   }
 
   /**
@@ -593,121 +366,6 @@ public final class PersonDetector implements Serializable {
     return out;
   }
 
-  private Optional<Finding> retainedAccessOpen(PersonState s, RoleBaseline b, RevocationStep step) {
-    long deadline = StepEvaluator.deadline(s, step);
-    StepResult atDeadline = StepEvaluator.evaluate(s, step, deadline);
-    if (atDeadline.state() == StepState.ON_TIME) {
-      return Optional.empty();
-    }
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("step", step.id());
-    details.put("sla", step.sla().toString());
-    details.put("deadline", Instant.ofEpochMilli(deadline).toString());
-    details.put("status_at_deadline", atDeadline.state().name());
-    if (atDeadline.detail() != null) {
-      details.put("detail", atDeadline.detail());
-    }
-    return Optional.of(
-        finding(
-            s,
-            FindingType.RETAINED_ACCESS,
-            Severity.valueOf(step.severity()),
-            Systems.sourceOf(step.system()),
-            identityIn(s, step.system()),
-            step.id(),
-            s.departedAt,
-            deadline,
-            atDeadline.evidenceIds().size(),
-            limit(atDeadline.evidenceIds(), MAX_EVENT_IDS),
-            List.of(),
-            b.ruleId(step.id()),
-            b.version(),
-            String.format(
-                Locale.ROOT,
-                "%s's %s access was not revoked within %s of departure (%s at the deadline %s)",
-                label(s),
-                step.system(),
-                human(step.sla()),
-                atDeadline.state() == StepState.FAILED ? "revocation FAILED" : "no revocation seen",
-                Instant.ofEpochMilli(deadline)),
-            details,
-            "step",
-            step.id()));
-  }
-
-  /**
-   * The roll-up once every deadline has passed and at least a day after departure: some required
-   * steps missing or failed. A fixed instant, so streaming and bounded runs agree.
-   */
-  Optional<Finding> incompleteFinding(PersonState s, RoleBaseline b, long known) {
-    return incompleteOpen(s, b)
-        .map(
-            f -> {
-              long doneAt = Long.MIN_VALUE;
-              List<String> late = new ArrayList<>();
-              for (RevocationStep step : requiredSteps(s, b)) {
-                StepResult r = StepEvaluator.evaluate(s, step, known);
-                if (r.state() != StepState.LATE && r.state() != StepState.ON_TIME) {
-                  return f;
-                }
-                doneAt = Math.max(doneAt, r.completedAt());
-                if (r.state() == StepState.LATE) {
-                  late.add(step.id() + " " + revokedText(r, step, s));
-                }
-              }
-              return resolved(
-                  f,
-                  Math.max(doneAt, f.getLastSeen().toEpochMilli()),
-                  "no step left missing or failed"
-                      + (late.isEmpty() ? "" : ": " + String.join(", ", late)));
-            });
-  }
-
-  private Optional<Finding> incompleteOpen(PersonState s, RoleBaseline b) {
-    long last = rollupTime(s, b);
-    List<String> bad = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    List<RevocationStep> steps = requiredSteps(s, b);
-    for (RevocationStep step : steps) {
-      StepResult r = StepEvaluator.evaluate(s, step, last);
-      if (r.state() == StepState.MISSING || r.state() == StepState.FAILED) {
-        bad.add(step.id() + "=" + r.state());
-        ids.addAll(r.evidenceIds());
-      }
-    }
-    if (bad.isEmpty()) {
-      return Optional.empty();
-    }
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("steps_required", Integer.toString(steps.size()));
-    details.put("steps_not_done", String.join(",", bad));
-    return Optional.of(
-        finding(
-            s,
-            FindingType.OFFBOARDING_INCOMPLETE,
-            bad.size() >= 2 ? Severity.HIGH : Severity.MEDIUM,
-            null,
-            s.email,
-            "offboarding",
-            s.departedAt,
-            last,
-            ids.size(),
-            limit(ids, MAX_EVENT_IDS),
-            List.of(),
-            b.ruleId("offboarding-incomplete"),
-            b.version(),
-            String.format(
-                Locale.ROOT,
-                "%s's offboarding is incomplete: %d of %d steps not done (%s)",
-                label(s),
-                bad.size(),
-                steps.size(),
-                String.join(", ", bad)),
-            details,
-            "departure",
-            Long.toString(s.departedAt)));
-  }
-
   public List<OffboardingStepStatus> stepStatuses(PersonState s, long now) {
     List<OffboardingStepStatus> out = new ArrayList<>();
     if (!s.isActiveDeparture()) {
@@ -725,7 +383,7 @@ public final class PersonDetector implements Serializable {
                   .setEmail(s.email)
                   .setRole(s.role)
                   .setSystem(step.system())
-                  .setIdentity(identityIn(s, step.system()))
+                  .setIdentity(FindingBuilder.identityIn(s, step.system()))
                   .setStepId(step.id())
                   .setStatus(r.state())
                   .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
@@ -734,7 +392,8 @@ public final class PersonDetector implements Serializable {
                       r.completedAt() == null ? null : Instant.ofEpochMilli(r.completedAt()))
                   .setTimeToRevokeMs(
                       r.completedAt() == null ? null : r.completedAt() - s.departedAt)
-                  .setEvidenceEventIds(limit(r.evidenceIds(), MAX_EVENT_IDS))
+                  .setEvidenceEventIds(
+                      FindingBuilder.limit(r.evidenceIds(), FindingBounds.MAX_EVENT_IDS))
                   .setRuleId(b.ruleId(step.id()))
                   .setDetail(r.detail())
                   .setCompletedBy(r.completedBy())
@@ -754,43 +413,24 @@ public final class PersonDetector implements Serializable {
 
   /** The steps of the role for the systems where the person has an identity. */
   public List<RevocationStep> requiredSteps(PersonState s, RoleBaseline b) {
-    List<RevocationStep> out = new ArrayList<>();
-    for (RevocationStep step : b.steps()) {
-      if (s.identities.containsValue(step.system())) {
-        out.add(step);
-      }
-    }
-    return out;
+    return deadlines.requiredSteps(s, b);
   }
 
   public RoleBaseline baseline(PersonState s) {
     return rules.baselineFor(s.role);
   }
 
-  private long lastDeadline(PersonState s, RoleBaseline b) {
-    long last = s.departedAt;
-    for (RevocationStep step : requiredSteps(s, b)) {
-      last = Math.max(last, StepEvaluator.deadline(s, step));
-    }
-    return last;
-  }
-
   /** When the offboarding is rolled up: the last deadline, and not before a day has passed. */
   public long rollupTime(PersonState s, RoleBaseline b) {
-    return Math.max(lastDeadline(s, b), s.departedAt + 24 * HOUR);
+    return deadlines.rollupTime(s, b);
   }
 
   private long cleanupTime(PersonState s, RoleBaseline b) {
-    long last = s.departedAt;
-    for (RevocationStep step : b.steps()) {
-      last = Math.max(last, StepEvaluator.deadline(s, step));
-    }
-    return Math.max(
-        Math.max(last, s.departedAt + 24 * HOUR), s.departedAt + b.historyHorizon().toMillis());
+    return deadlines.cleanupTime(s, b);
   }
 
   private boolean isNotable(PersonState s, EventRef r, String role) {
-    if ("TARGET".equals(role)) {
+    if (Participation.TARGET.is(role)) {
       return true;
     }
     String c = r.actionClass;
@@ -814,11 +454,12 @@ public final class PersonDetector implements Serializable {
    * Whether the state holds this event already: as actor it is in its source's hour, as target in
    * the notable events. Both are kept for the history horizon, and so is the memory of duplicates.
    */
-  static boolean alreadyCounted(PersonState s, AuditEvent e, String role) {
+  boolean alreadyCounted(PersonState s, AuditEvent e, String role) {
     String id = e.getEventId();
     long time = e.getEventTime().toEpochMilli();
-    if ("ACTOR".equals(role)) {
-      ActivityBucket b = s.activity.get(PersonState.bucketKey(e.getSource(), hourStart(time)));
+    if (Participation.ACTOR.is(role)) {
+      ActivityBucket b =
+          s.activity.get(PersonState.bucketKey(e.getSource(), windowStart(time, window)));
       return b != null && b.contains(id, time, e.getAction());
     }
     for (EventRef r : s.notable) {
@@ -850,7 +491,7 @@ public final class PersonDetector implements Serializable {
     }
     Iterator<Map.Entry<Long, ActivityBucket>> it = s.activity.entrySet().iterator();
     while (it.hasNext()) {
-      if (it.next().getValue().hourStart + HOUR <= keepFrom) {
+      if (it.next().getValue().hourStart + window <= keepFrom) {
         it.remove();
       }
     }
@@ -859,155 +500,13 @@ public final class PersonDetector implements Serializable {
     s.grants.values().removeIf(t -> t < from);
   }
 
-  static boolean isCredentialDeletion(EventRef r) {
-    String a = r.action.toLowerCase(Locale.ROOT);
-    return a.contains("key")
-        || a.contains("token")
-        || a.contains("mfa")
-        || a.contains("password")
-        || a.contains("loginprofile")
-        || a.contains("oauth")
-        || a.contains("credential")
-        || a.contains("factor");
-  }
-
-  static String verbOf(String action, String raw) {
-    String a = action.toLowerCase(Locale.ROOT);
-    if (a.contains("updateaccesskey")) {
-      String r = raw == null ? "" : raw.toLowerCase(Locale.ROOT).replace(" ", "");
-      return r.contains("\"status\":\"active\"") ? "reactivated" : "deactivated";
-    }
-    if (a.contains("reactivate") || a.contains("unsuspend") || a.matches(".*(^|[._])activate.*")) {
-      return "reactivated";
-    }
-    if (a.contains("delete")
-        || a.contains("revoke")
-        || a.contains("remove")
-        || a.contains("destroy")
-        || a.contains("deactivate")) {
-      return "deleted";
-    }
-    if (a.contains("create")
-        || a.contains("add")
-        || a.contains("upload")
-        || a.contains("request_created")
-        || a.contains("access_granted")
-        || a.contains("enroll")
-        || a.contains("grant")) {
-      return "created";
-    }
-    return "changed";
-  }
-
-  private String identityIn(PersonState s, String system) {
-    for (Map.Entry<String, String> e : s.identities.entrySet()) {
-      if (system.equals(e.getValue())) {
-        String k = e.getKey();
-        return k.substring(k.indexOf(':') + 1);
-      }
-    }
-    return s.email;
-  }
-
-  private static String label(PersonState s) {
-    return s.email != null ? s.email : s.personId;
-  }
-
-  private Finding single(
-      PersonState s,
-      FindingType type,
-      Severity sev,
-      EventRef r,
-      String ruleId,
-      String version,
-      String summary,
-      Map<String, String> details) {
-    return finding(
-        s,
-        type,
-        sev,
-        Source.valueOf(r.source),
-        r.identity,
-        r.action,
-        r.time,
-        r.time,
-        1,
-        List.of(r.eventId),
-        r.raw == null ? List.of() : List.of(r.raw),
-        ruleId,
-        version,
-        summary,
-        details,
-        "event",
-        r.eventId);
-  }
-
-  private Finding finding(
-      PersonState s,
-      FindingType type,
-      Severity sev,
-      Source source,
-      String identity,
-      String action,
-      long first,
-      long last,
-      long count,
-      List<String> eventIds,
-      List<String> evidence,
-      String ruleId,
-      String version,
-      String summary,
-      Map<String, String> details,
-      String... key) {
-    String[] parts = new String[4 + key.length];
-    parts[0] = type.name();
-    parts[1] = s.personId;
-    parts[2] = ruleId;
-    parts[3] = Long.toString(s.departedAt);
-    System.arraycopy(key, 0, parts, 4, key.length);
-    Finding f =
-        Finding.newBuilder()
-            .setFindingId(FindingIds.of(parts))
-            .setType(type)
-            .setSeverity(sev)
-            .setPersonId(s.personId)
-            .setEmail(s.email)
-            .setRole(s.role)
-            .setSource(source)
-            .setIdentity(identity)
-            .setAction(action)
-            .setFirstSeen(Instant.ofEpochMilli(first))
-            .setLastSeen(Instant.ofEpochMilli(last))
-            .setEventCount(count)
-            .setEventIds(limit(new ArrayList<>(new TreeSet<>(eventIds)), MAX_EVENT_IDS))
-            .setDepartedAt(Instant.ofEpochMilli(s.departedAt))
-            .setRuleId(ruleId)
-            .setRuleVersion(version)
-            .setSummary(summary)
-            .setDetails(details)
-            .setEvidence(limit(evidence, ActivityBucket.MAX_EVIDENCE))
-            .build();
-    return Revisions.stamp(FindingBounds.cap(f));
-  }
-
-  private static List<String> limit(java.util.Collection<String> c, int n) {
-    List<String> out = new ArrayList<>(Math.min(c.size(), n));
-    for (String x : c) {
-      if (out.size() >= n) {
-        break;
-      }
-      out.add(x);
-    }
-    return out;
-  }
-
-  private static String human(java.time.Duration d) {
-    long m = d.toMinutes();
-    return m % 60 == 0 ? (m / 60) + " h" : m + " min";
-  }
-
   public static long hourStart(long t) {
-    return Math.floorDiv(t, HOUR) * HOUR;
+    return windowStart(t, HOUR);
+  }
+
+  /** The start of the aggregation window of {@code size} ms that holds {@code t}. */
+  public static long windowStart(long t, long size) {
+    return Math.floorDiv(t, size) * size;
   }
 
   private static long dayCeil(long t) {

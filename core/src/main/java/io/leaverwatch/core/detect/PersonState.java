@@ -1,5 +1,6 @@
 package io.leaverwatch.core.detect;
 
+import io.leaverwatch.schema.DepartureStatus;
 import io.leaverwatch.schema.Source;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -19,7 +20,9 @@ public final class PersonState implements Serializable {
   public String role;
   public Long noticeAt;
   public Long departedAt;
-  public String status;
+
+  /** DEPARTED or RESCINDED once a departure is known (any other HR status counts as DEPARTED) */
+  public DepartureStatus status;
 
   /** identity key → system ("okta", "github", "aws", or null for email-like keys) */
   public TreeMap<String, String> identities = new TreeMap<>();
@@ -61,7 +64,7 @@ public final class PersonState implements Serializable {
   }
 
   public boolean isActiveDeparture() {
-    return departedAt != null && !"RESCINDED".equals(status);
+    return departedAt != null && status != DepartureStatus.RESCINDED;
   }
 
   /** From when the person is flagged: the notice, else the departure. */

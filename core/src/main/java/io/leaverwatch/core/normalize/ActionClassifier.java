@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.Source;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * Maps a source's native action name to an {@link ActionClass}, from the data files in {@code
- * rules/detections/*.yaml} (one per source).
+ * rules/action-classes/*.yaml} (one per source).
  *
  * <p>Matching: rules that list the action by its exact name are tried first, in file order, then
  * rules with glob patterns ({@code *} any run of characters, {@code ?} one), in file order; the
@@ -53,13 +54,13 @@ public final class ActionClassifier {
   }
 
   /**
-   * Loads every {@code *.yaml} under {@code rulesDir/detections} (or {@code rulesDir} itself when
-   * it has no {@code detections} folder). Fails fast on the first invalid file.
+   * Loads every {@code *.yaml} under {@code rulesDir/action-classes} (or {@code rulesDir} itself
+   * when it has no {@code action-classes} folder). Fails fast on the first invalid file.
    */
   public static ActionClassifier load(Path rulesDir) {
     Path dir =
-        Files.isDirectory(RulesDirectory.detections(rulesDir))
-            ? RulesDirectory.detections(rulesDir)
+        Files.isDirectory(RulesDirectory.actionClasses(rulesDir))
+            ? RulesDirectory.actionClasses(rulesDir)
             : rulesDir;
     if (!Files.isDirectory(dir)) {
       throw new RuleFileException("rules folder not found: " + dir.toAbsolutePath());

@@ -26,7 +26,12 @@ public final class RulesDirectory {
     return Path.of("rules");
   }
 
-  /** The action-class files: {@code <rules>/detections}. */
+  /** The action-class files, one per source: {@code <rules>/action-classes}. */
+  public static Path actionClasses(Path rulesDir) {
+    return rulesDir.resolve("action-classes");
+  }
+
+  /** The detection catalogue, one file per finding rule: {@code <rules>/detections}. */
   public static Path detections(Path rulesDir) {
     return rulesDir.resolve("detections");
   }

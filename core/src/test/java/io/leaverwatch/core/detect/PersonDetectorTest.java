@@ -107,6 +107,43 @@ class PersonDetectorTest {
   }
 
   @Test
+  void moreFailedAttemptsInAnHourThanTheBucketKeepsAreStillEveryAttemptFailed() {
+    InMemoryDetection d = aliceOkta(InMemoryDetection.bounded()).departure(ALICE);
+    d.events(deactivate(T0_PLUS_10M));
+    Instant hour = Instant.parse("2026-10-02T09:00:00Z");
+    for (int i = 0; i < ActivityBucket.MAX_REFS + 50; i++) {
+      d.events(session(hour.plusSeconds(i * 10L)).failed("INVALID_CREDENTIALS"));
+    }
+    d.end(null);
+
+    Finding f = d.of(FindingType.POST_DEPARTURE_ACTIVITY).get(0);
+    assertThat(f.getEventCount()).isEqualTo(250);
+    assertThat(f.getDetails()).containsEntry("failed_attempts", "250");
+    assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
+    assertThat(f.getSummary()).contains("every attempt failed").doesNotContain("200 failed");
+  }
+
+  @Test
+  void failuresPastTheBucketsCapAreCountedAmongTheFailedAttempts() {
+    InMemoryDetection d = aliceOkta(InMemoryDetection.bounded()).departure(ALICE);
+    d.events(deactivate(T0_PLUS_10M));
+    Instant hour = Instant.parse("2026-10-02T09:00:00Z");
+    for (int i = 0; i < ActivityBucket.MAX_REFS; i++) {
+      d.events(session(hour.plusSeconds(i * 10L)));
+    }
+    for (int i = 0; i < 30; i++) {
+      d.events(session(hour.plusSeconds(2_500 + i * 10L)).failed("INVALID_CREDENTIALS"));
+    }
+    d.end(null);
+
+    Finding f = d.of(FindingType.POST_DEPARTURE_ACTIVITY).get(0);
+    assertThat(f.getEventCount()).isEqualTo(230);
+    assertThat(f.getDetails()).containsEntry("failed_attempts", "30");
+    assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
+    assertThat(f.getSummary()).contains(", 30 failed");
+  }
+
+  @Test
   void aBurstInOneHourIsOneFindingWithCountFirstLastAndAtMostTwentyIds() {
     InMemoryDetection d = aliceOkta(InMemoryDetection.bounded()).departure(ALICE);
     d.events(deactivate(T0_PLUS_10M));

@@ -3,6 +3,7 @@ package io.leaverwatch.core.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.Source;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class ActionClassifierTest {
   }
 
   private static Path write(Path dir, String name, String yaml) throws Exception {
-    Path d = dir.resolve("detections");
+    Path d = dir.resolve("action-classes");
     Files.createDirectories(d);
     Files.writeString(d.resolve(name), yaml);
     return d.resolve(name);

@@ -57,7 +57,8 @@ class PantherMappingTest {
               new Expect(ActionClass.CREDENTIAL_CHANGE, "github_user", ANY)),
           Map.entry(
               "Okta.APIKeyCreated", new Expect(ActionClass.CREDENTIAL_CHANGE, "okta_user", ANY)),
-          // revoking an API token is a revocation (deleting a key); see rules/detections/okta.yaml
+          // revoking an API token is a revocation (deleting a key); see
+          // rules/action-classes/okta.yaml
           Map.entry("Okta.APIKeyRevoked", new Expect(ActionClass.REVOCATION, "okta_user", ANY)),
           Map.entry(
               "Okta.Support.Reset",

@@ -93,15 +93,15 @@ class RuleCatalogueTest {
   @Test
   void aBadDurationNamesFileLineAndField() throws IOException {
     Path roles = copyRules();
-    Path f = roles.resolve("roles/sre.yaml");
+    Path f = roles.resolve("roles/default.yaml");
     Files.writeString(f, Files.readString(f).replaceFirst("sla: 1h", "sla: one hour"));
     assertThatThrownBy(() -> RuleSetLoader.load(roles))
         .isInstanceOf(RuleFileException.class)
-        .hasMessageContaining("sre.yaml:")
+        .hasMessageContaining("default.yaml:")
         .hasMessageContaining("steps[0].sla")
         .hasMessageContaining("'one hour' is not a duration");
     String msg = catchMessage(roles);
-    int line = Integer.parseInt(msg.replaceAll("^.*sre\\.yaml:(\\d+):.*$", "$1").trim());
+    int line = Integer.parseInt(msg.replaceAll("^.*default\\.yaml:(\\d+):.*$", "$1").trim());
     assertThat(Files.readAllLines(f).get(line - 1)).contains("okta-deactivate");
   }
 
@@ -109,16 +109,16 @@ class RuleCatalogueTest {
   void anUnknownFieldIsRejectedWithItsLine() throws IOException {
     Path roles = copyRules();
     Path f = roles.resolve("roles/contractor.yaml");
-    Files.writeString(f, Files.readString(f).replaceFirst("grace_period:", "grace_periode:"));
+    Files.writeString(f, Files.readString(f).replaceFirst("description:", "descriptio:"));
     assertThatThrownBy(() -> RuleSetLoader.load(roles))
         .isInstanceOf(RuleFileException.class)
-        .hasMessageMatching("(?s).*contractor\\.yaml:\\d+: grace_periode: unknown field.*");
+        .hasMessageMatching("(?s).*contractor\\.yaml:6: descriptio: unknown field.*");
   }
 
   @Test
   void anUnknownSystemAndAMissingDefaultFailFast() throws IOException {
     Path roles = copyRules();
-    Path f = roles.resolve("roles/sre.yaml");
+    Path f = roles.resolve("roles/default.yaml");
     Files.writeString(f, Files.readString(f).replaceFirst("system: github", "system: gitlab"));
     assertThatThrownBy(() -> RuleSetLoader.load(roles))
         .hasMessageContaining("steps[1].system")
@@ -155,6 +155,12 @@ class RuleCatalogueTest {
       }
     }
     Files.copy(Rules.dir().resolve("automation.yaml"), dst.resolve("automation.yaml"));
+    Files.createDirectories(dst.resolve("detections"));
+    try (Stream<Path> files = Files.list(Rules.dir().resolve("detections"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dst.resolve("detections").resolve(f.getFileName()));
+      }
+    }
     return dst;
   }
 

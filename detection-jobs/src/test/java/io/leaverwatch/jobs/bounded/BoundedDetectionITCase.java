@@ -14,6 +14,7 @@ import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.jobs.TestDirs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BoundedDetectionITCase {
   static final int PARALLELISM = 2;
   static final ObjectMapper JSON = new ObjectMapper();
+  static final String PINNED_IDS = "/pinned/finding-ids.txt";
   static final List<String> FINDING_FIELDS =
       List.of(
           "finding_id",
@@ -111,6 +113,35 @@ class BoundedDetectionITCase {
     String diff = "false positives " + falsePositives + "; missed " + missed;
     assertThat(precision).as("precision; " + diff).isEqualTo(1.0);
     assertThat(recall).as("recall; " + diff).isEqualTo(1.0);
+  }
+
+  /**
+   * The ids of this organisation's findings are pinned: an id that changes re-pages everyone on the
+   * next replay, so a refactor that changes one must fail here. The actual list is written next to
+   * the build output, to see the difference (and to re-pin on purpose).
+   */
+  @Test
+  void findingIdsAreThePinnedOnes() throws IOException {
+    List<String> actual = new ArrayList<>();
+    for (JsonNode n : lines(firstFindings)) {
+      actual.add(n.get("finding_id").asText() + " " + n.get("type").asText());
+    }
+    actual.sort(null);
+    Path written = Path.of("target", "pinned-finding-ids.actual.txt");
+    Files.createDirectories(written.getParent());
+    Files.write(written, actual);
+    List<String> pinned = new ArrayList<>();
+    try (var in = BoundedDetectionITCase.class.getResourceAsStream(PINNED_IDS)) {
+      assertThat(in).as("%s on the test classpath", PINNED_IDS).isNotNull();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          pinned.add(line.strip());
+        }
+      }
+    }
+    assertThat(actual)
+        .as("finding ids (actual list in %s)", written.toAbsolutePath())
+        .isEqualTo(pinned);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,116 @@ class PersonStateSerializerTest {
         .hasMessageContaining("format 9");
   }
 
+  @Test
+  void aFormatThreeRecordIsReadItsOverflowFailuresFromItsSuccessFlag() throws IOException {
+    PersonState s = person();
+    ActivityBucket okta = s.activity.get(OKTA_HOUR);
+    PersonState allFailed = PersonStateSerializer.INSTANCE.deserialize(formatThree(s, false));
+    assertThat(allFailed.activity.get(OKTA_HOUR).overflowFailures).isEqualTo(okta.overflowCount);
+    assertThat(allFailed.activity.get(OKTA_HOUR).overflowIds.contains("e-202")).isTrue();
+    assertThat(allFailed.deadlinesJudgedUntil).isEqualTo(s.deadlinesJudgedUntil);
+    PersonState oneSucceeded = PersonStateSerializer.INSTANCE.deserialize(formatThree(s, true));
+    assertThat(oneSucceeded.activity.get(OKTA_HOUR).overflowFailures).isZero();
+  }
+
+  @Test
+  void theSnapshotRecordsTheFormatAndJudgesARestoreBeforeTheFirstRecord() throws IOException {
+    PersonStateSerializer.Snapshot current =
+        snapshotRoundTrip(new PersonStateSerializer.Snapshot());
+    assertThat(current.format()).isEqualTo(PersonStateSerializer.FORMAT);
+    assertThat(
+            new PersonStateSerializer.Snapshot()
+                .resolveSchemaCompatibility(current)
+                .isCompatibleAsIs())
+        .isTrue();
+
+    // a checkpoint taken before the snapshot recorded its format: Flink's simple snapshot, v3
+    PersonStateSerializer.Snapshot legacy = new PersonStateSerializer.Snapshot();
+    legacy.readSnapshot(3, new DataInputDeserializer(new byte[0]), getClass().getClassLoader());
+    assertThat(legacy.format()).isEqualTo(3);
+    assertThat(
+            new PersonStateSerializer.Snapshot()
+                .resolveSchemaCompatibility(legacy)
+                .isCompatibleAfterMigration())
+        .isTrue();
+
+    DataOutputSerializer future = new DataOutputSerializer(8);
+    future.writeInt(PersonStateSerializer.FORMAT + 1);
+    assertThatThrownBy(
+            () ->
+                new PersonStateSerializer.Snapshot()
+                    .readSnapshot(
+                        4,
+                        new DataInputDeserializer(future.getCopyOfBuffer()),
+                        getClass().getClassLoader()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("format " + (PersonStateSerializer.FORMAT + 1))
+        .hasMessageContaining("reads formats 2 to " + PersonStateSerializer.FORMAT);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    TypeSerializerSnapshot<PersonState> other =
+        (TypeSerializerSnapshot) new IpStateSerializer.Snapshot();
+    assertThat(
+            new PersonStateSerializer.Snapshot().resolveSchemaCompatibility(other).isIncompatible())
+        .isTrue();
+  }
+
+  /**
+   * The record of {@code s} as format 3 wrote it: a success flag where format 4 counts failures.
+   */
+  private static DataInputDeserializer formatThree(PersonState s, boolean anySuccess)
+      throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    PersonStateSerializer.INSTANCE.serialize(s, out);
+    byte[] four = out.getCopyOfBuffer();
+    // format 4 differs from 3 in the version byte and in each bucket's overflow failures (a long
+    // where 3 had a boolean): rewrite the record bucket by bucket
+    DataOutputSerializer three = new DataOutputSerializer(256);
+    three.writeByte(3);
+    io.leaverwatch.jobs.serde.Utf8Strings.write(s.personId, three);
+    io.leaverwatch.jobs.serde.Utf8Strings.write(s.email, three);
+    io.leaverwatch.jobs.serde.Utf8Strings.write(s.role, three);
+    StateCodec.writeNullableLong(s.noticeAt, three);
+    StateCodec.writeNullableLong(s.departedAt, three);
+    io.leaverwatch.jobs.serde.Utf8Strings.write(s.status.name(), three);
+    StateCodec.writeStringMap(s.identities, three);
+    three.writeInt(s.activity.size());
+    for (var e : s.activity.entrySet()) {
+      three.writeLong(e.getKey());
+      ActivityBucket b = e.getValue();
+      io.leaverwatch.jobs.serde.Utf8Strings.write(b.source, three);
+      three.writeLong(b.hourStart);
+      EventRefCodec.INSTANCE.writeList(b.refs, three);
+      three.writeLong(b.overflowCount);
+      three.writeLong(b.overflowFirst);
+      three.writeLong(b.overflowLast);
+      three.writeBoolean(anySuccess);
+      long[] ids = b.overflowIds.hashes();
+      three.writeInt(ids.length);
+      for (long h : ids) {
+        three.writeLong(h);
+      }
+    }
+    EventRefCodec.INSTANCE.writeList(s.notable, three);
+    StateCodec.writeLongMap(s.accessKeys, three);
+    StateCodec.writeLongMap(s.grants, three);
+    three.writeLong(s.latestEventTime);
+    three.writeLong(s.deadlinesJudgedUntil);
+    assertThat(three.length()).isEqualTo(four.length - 7 * s.activity.size());
+    return new DataInputDeserializer(three.getCopyOfBuffer());
+  }
+
+  private static PersonStateSerializer.Snapshot snapshotRoundTrip(PersonStateSerializer.Snapshot s)
+      throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(16);
+    s.writeSnapshot(out);
+    PersonStateSerializer.Snapshot back = new PersonStateSerializer.Snapshot();
+    back.readSnapshot(
+        s.getCurrentVersion(),
+        new DataInputDeserializer(out.getCopyOfBuffer()),
+        PersonStateSerializerTest.class.getClassLoader());
+    return back;
+  }
+
   /**
    * The serializers name every field; a field added to a state class without being added to its
    * serializer would be lost at the first restore. This lists them, so that adding one fails here.
@@ -116,7 +227,7 @@ class PersonStateSerializerTest {
             "overflowCount",
             "overflowFirst",
             "overflowLast",
-            "overflowAnySuccess",
+            "overflowFailures",
             "overflowIds");
     assertThat(stateFields(EventRef.class))
         .containsExactlyInAnyOrder(
@@ -163,7 +274,7 @@ class PersonStateSerializerTest {
     s.role = "engineer";
     s.noticeAt = 1_000L;
     s.departedAt = 2_000L;
-    s.status = "CONFIRMED";
+    s.status = io.leaverwatch.schema.DepartureStatus.RESCINDED;
     s.identities.put("email:ada@example.com", null);
     s.identities.put("github:ada", "github");
     ActivityBucket okta = new ActivityBucket();
@@ -174,7 +285,7 @@ class PersonStateSerializerTest {
     okta.overflowCount = 3;
     okta.overflowFirst = 7_200_001L;
     okta.overflowLast = 7_200_999L;
-    okta.overflowAnySuccess = true;
+    okta.overflowFailures = 2;
     okta.overflowIds.add("e-201");
     okta.overflowIds.add("e-202");
     okta.overflowIds.add("e-203");
