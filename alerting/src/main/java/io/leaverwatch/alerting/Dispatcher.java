@@ -12,6 +12,7 @@ import io.leaverwatch.alerting.routes.AlertRoutes.Kind;
 import io.leaverwatch.alerting.routes.RouteMatcher;
 import io.leaverwatch.alerting.send.AlertSender;
 import io.leaverwatch.alerting.send.Outcome;
+import io.leaverwatch.alerting.send.SlackSender;
 import io.leaverwatch.core.json.Json;
 import io.leaverwatch.schema.Finding;
 import java.time.Clock;
@@ -33,14 +34,21 @@ import org.slf4j.LoggerFactory;
  * wait is over) while the other lanes go on. Single-threaded: {@link #drain} does the sending and
  * waits through the injected {@link Sleeper}, so tests run on a fake clock.
  *
- * <p>Per delivery: plan from the ledger, render, send, write the ledger, then tell the caller
- * (which commits the Kafka offset). A kill between the send and the ledger write repeats that one
- * send after a restart: PagerDuty folds it into the same alert (dedup_key = finding_id); Slack
- * would show a second message. That window is the whole of the at-least-once; everything else is
- * exactly once per finding revision and receiver.
+ * <p>Per delivery: plan from the ledger, render, write the intent to the ledger (write-ahead,
+ * durable before the request), send, write the delivery to the ledger, then tell the caller (which
+ * commits the Kafka offset). A restart that finds an intent without its delivery does not know
+ * whether the request arrived. For Slack it asks: every finding message carries {@code metadata}
+ * ({@code event_type} {@value SlackSender#EVENT_TYPE}, {@code event_payload} finding_id, receiver,
+ * revision), and {@code conversations.history} since the intent finds it; its {@code ts} is adopted
+ * and the message updated if the finding moved on, so a channel never gets a second message. For
+ * PagerDuty (the Events API has no read side) the intended event is sent again, at most once per
+ * kill: same dedup_key, event_action and severity, which PagerDuty folds into the alert it has.
  */
 public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** How far before an intent the Slack lookup reads: the server's clock may be behind ours. */
+  static final Duration LOOKBACK_MARGIN = Duration.ofMinutes(5);
 
   /** How the dispatcher waits, retries and gives up. */
   public record Settings(
@@ -368,6 +376,13 @@ public final class Dispatcher {
       Finding f = p.finding;
       String id = f.getFindingId();
       Optional<LedgerEntry> e = ledger.get(id, receiver.name());
+      if (e.isPresent() && meantToPost(e.get())) {
+        Optional<Optional<LedgerEntry>> looked = lookUp(p, f, e.get(), now);
+        if (looked.isEmpty()) {
+          return; // the lookup waits (429, Slack down) or gave up into the DLQ
+        }
+        e = looked.get();
+      }
       Action a = DeliveryPlanner.plan(kind(), f, e);
       if (a == Action.NOTHING) {
         recordSeen(f, e);
@@ -377,7 +392,15 @@ public final class Dispatcher {
       }
       String method = method(a);
       ObjectNode body = render(a, f, e);
-      ledger.sync();
+      hooks.beforeIntent(id, receiver.name());
+      LedgerEntry.Intent intent =
+          new LedgerEntry.Intent(
+              a.name(),
+              f.getRevision(),
+              f.getStatus().name(),
+              f.getSeverity().name(),
+              now.toEpochMilli());
+      ledger.put(settledOrNone(e, id, now).withIntent(intent));
       hooks.beforeSend(id, receiver.name());
       Outcome o = sender.send(method, body);
       if (o.kind() == Outcome.Kind.DELIVERED) {
@@ -392,6 +415,11 @@ public final class Dispatcher {
         notBefore = now.plus(minInterval());
         complete(id, p);
         return;
+      }
+      if (o.kind() == Outcome.Kind.RATE_LIMITED || o.kind() == Outcome.Kind.AUTH_FAILED) {
+        // refused before doing anything: nothing was posted, a retry need not look for it. (A
+        // timeout or a 5xx may have posted: the intent stays and the retry looks first.)
+        ledger.putDeferred(settledOrNone(e, id, now));
       }
       if (a == Action.UPDATE
           && o.kind() == Outcome.Kind.REJECTED
@@ -416,6 +444,84 @@ public final class Dispatcher {
       if (failed(p, o, now)) {
         deadLetter(a.name(), f, e, body, p.attempts, o.reason(), now);
         complete(id, p);
+      }
+    }
+
+    LedgerEntry settledOrNone(Optional<LedgerEntry> e, String id, Instant now) {
+      return e.map(x -> x.withIntent(null))
+          .orElseGet(
+              () ->
+                  new LedgerEntry(
+                      id,
+                      receiver.name(),
+                      -1, // below every revision: nothing was acted on yet
+                      null,
+                      null,
+                      LedgerEntry.State.NONE,
+                      null,
+                      null,
+                      null,
+                      now.toEpochMilli()));
+    }
+
+    boolean meantToPost(LedgerEntry e) {
+      return kind() == Kind.SLACK
+          && e.intent() != null
+          && e.intent().action().equals(Action.POST.name());
+    }
+
+    /**
+     * A killed run wrote the intent to post this finding and may have posted it: look in the
+     * channel for the message by its metadata. Found, its ts is adopted (the ledger then says
+     * delivered at the revision the message carries); not found, the entry to plan from forgets the
+     * intent and the finding is posted. Empty when the lookup must wait or gave up.
+     */
+    Optional<Optional<LedgerEntry>> lookUp(Pending p, Finding f, LedgerEntry e, Instant now) {
+      LedgerEntry.Intent i = e.intent();
+      Instant since = Instant.ofEpochMilli(i.atMillis()).minus(LOOKBACK_MARGIN);
+      Outcome o = sender.findPosted(receiver.channel(), f.getFindingId(), receiver.name(), since);
+      switch (o.kind()) {
+        case DELIVERED:
+          LedgerEntry adopted =
+              new LedgerEntry(
+                  e.findingId(),
+                  e.receiver(),
+                  o.revision() > 0 ? o.revision() : i.revision(),
+                  i.status(),
+                  i.severity(),
+                  LedgerEntry.State.DELIVERED,
+                  o.ts(),
+                  o.channel(),
+                  null,
+                  now.toEpochMilli());
+          ledger.put(adopted);
+          stats.slackAdopted.incrementAndGet();
+          LOG.info(
+              "{}: finding {} was posted before a restart (ts {}); not posting it again",
+              receiver.name(),
+              f.getFindingId(),
+              o.ts());
+          return Optional.of(Optional.of(adopted));
+        case NOT_FOUND:
+          ledger.putDeferred(e.withIntent(null));
+          return Optional.of(Optional.of(e.withIntent(null)).filter(LedgerEntry::settled));
+        case REJECTED:
+        case AUTH_FAILED:
+          // no history scope or no access: posting may repeat the message, never lose it
+          LOG.warn(
+              "{}: cannot look up whether finding {} was posted before a restart ({}); posting"
+                  + " it",
+              receiver.name(),
+              f.getFindingId(),
+              o.reason());
+          ledger.putDeferred(e.withIntent(null));
+          return Optional.of(Optional.of(e.withIntent(null)).filter(LedgerEntry::settled));
+        default:
+          if (failed(p, o, now)) {
+            deadLetter("LOOKUP", f, Optional.of(e), null, p.attempts, o.reason(), now);
+            complete(f.getFindingId(), p);
+          }
+          return Optional.empty();
       }
     }
 
@@ -565,14 +671,30 @@ public final class Dispatcher {
         case RESOLVE:
           return PagerDutyPayloads.resolve(f);
         case POST:
-          return SlackMessages.post(receiver.channel(), f, links);
+          return withMetadata(SlackMessages.post(receiver.channel(), f, links), f);
         case UPDATE:
           LedgerEntry prev = e.orElseThrow();
-          return SlackMessages.update(
-              prev.channel() != null ? prev.channel() : receiver.channel(), prev.ts(), f, links);
+          return withMetadata(
+              SlackMessages.update(
+                  prev.channel() != null ? prev.channel() : receiver.channel(),
+                  prev.ts(),
+                  f,
+                  links),
+              f);
         default:
           throw new IllegalStateException("nothing to render for " + a);
       }
+    }
+
+    /** What lets a restart find this message again: identifiers only, never event text. */
+    ObjectNode withMetadata(ObjectNode body, Finding f) {
+      ObjectNode md = body.putObject("metadata");
+      md.put("event_type", SlackSender.EVENT_TYPE);
+      ObjectNode payload = md.putObject("event_payload");
+      payload.put("finding_id", f.getFindingId());
+      payload.put("receiver", receiver.name());
+      payload.put("revision", f.getRevision());
+      return body;
     }
 
     LedgerEntry afterDelivery(
@@ -580,7 +702,7 @@ public final class Dispatcher {
       String severity = f.getSeverity().name();
       String ts = null;
       String channel = null;
-      if (a == Action.RESOLVE && e.isPresent()) {
+      if (a == Action.RESOLVE && e.isPresent() && e.get().settled()) {
         severity = e.get().severity();
       }
       if (a == Action.POST) {
@@ -665,7 +787,7 @@ public final class Dispatcher {
       // an update that was refused keeps the message it would have updated; a first delivery is
       // marked dead so a restart does not send the same revision again
       LedgerEntry prev = e.orElse(null);
-      boolean keep = prev != null && prev.state() != LedgerEntry.State.DEAD;
+      boolean keep = prev != null && prev.state() != LedgerEntry.State.DEAD && prev.settled();
       ledger.put(
           new LedgerEntry(
               f.getFindingId(),
