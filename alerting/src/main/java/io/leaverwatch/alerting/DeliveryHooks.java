@@ -17,4 +17,7 @@ public interface DeliveryHooks {
   default void afterSendBeforeLedger(String findingId, String receiver) {}
 
   default void afterLedger(String findingId, String receiver) {}
+
+  /** Streaming: the ledger has the deliveries, the findings offsets are about to be committed. */
+  default void beforeOffsetCommit() {}
 }

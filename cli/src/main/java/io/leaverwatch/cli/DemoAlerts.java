@@ -47,7 +47,14 @@ final class DemoAlerts implements AutoCloseable {
             () -> {
               try {
                 AlertRun.streaming(
-                    o, p, consumer, "leaverwatch.findings", "leaverwatch.alerts.dlq", stop, stats);
+                    o,
+                    p,
+                    consumer,
+                    "leaverwatch.findings",
+                    "leaverwatch.alerts.dlq",
+                    "leaverwatch.alerts",
+                    stop,
+                    stats);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } catch (RuntimeException | Error e) {
