@@ -113,6 +113,10 @@ public final class PersonDetector implements Serializable {
   }
 
   public DetectorOutput onGrant(PersonState s, AccessGrant g) {
+    if (SnapshotResolution.isComplete(g)) {
+      return SnapshotResolution.onComplete(
+          s, g, streaming, k -> grantFinding(s, k, s.grants.get(k)));
+    }
     if (g.getPersonId() != null) {
       s.personId = g.getPersonId();
     }
@@ -475,6 +479,9 @@ public final class PersonDetector implements Serializable {
 
   /** A snapshot that still shows a grant active after the step's deadline. */
   Optional<Finding> grantFinding(PersonState s, String key, long observedAt) {
+    if (SnapshotResolution.isCompletionKey(key)) {
+      return Optional.empty();
+    }
     RoleBaseline b = baseline(s);
     int bar = key.indexOf('|');
     String system = key.substring(0, bar);
@@ -489,7 +496,7 @@ public final class PersonDetector implements Serializable {
     details.put("observed_at", Instant.ofEpochMilli(observedAt).toString());
     details.put("deadline", Instant.ofEpochMilli(deadline).toString());
     details.put("reason", "access snapshot shows the grant still active");
-    return Optional.of(
+    Finding open =
         finding(
             s,
             FindingType.RETAINED_ACCESS,
@@ -514,7 +521,8 @@ public final class PersonDetector implements Serializable {
                 Instant.ofEpochMilli(deadline)),
             details,
             "snapshot",
-            key));
+            key);
+    return Optional.of(SnapshotResolution.decide(s, b, key, open));
   }
 
   /** A required step that was not done by its deadline: the access was retained past its SLA. */
@@ -589,6 +597,9 @@ public final class PersonDetector implements Serializable {
     }
     if (!steps.isEmpty() && rollupTime(s, b) <= s.deadlinesJudgedUntil) {
       incompleteFinding(s, b, known).ifPresent(out::add);
+    }
+    for (Map.Entry<String, Long> g : s.grants.entrySet()) {
+      grantFinding(s, g.getKey(), g.getValue()).ifPresent(out::add);
     }
     return out;
   }
