@@ -92,6 +92,7 @@ public final class Dispatcher {
   private final Duration window;
   private final int maxPerWindow;
   private int nextLane;
+  private DeliveryRecords records = DeliveryRecords.NONE;
 
   public Dispatcher(
       AlertRoutes routes,
@@ -135,6 +136,12 @@ public final class Dispatcher {
 
   public AlertStats stats() {
     return stats;
+  }
+
+  /** Reports every settled delivery there as well (the {@code <prefix>-alerts} index). */
+  public Dispatcher recordingTo(DeliveryRecords records) {
+    this.records = records;
+    return this;
   }
 
   /**
@@ -273,6 +280,10 @@ public final class Dispatcher {
     final AlertSender sender;
     final LinkedHashMap<String, Pending> queue = new LinkedHashMap<>();
     final LinkedHashMap<String, LedgerEntry> digestBuffer = new LinkedHashMap<>();
+
+    /** The newest revision of each finding promised to a digest, for its delivery record. */
+    final Map<String, Finding> promised = new java.util.HashMap<>();
+
     Instant notBefore = Instant.EPOCH;
     Instant windowStart;
     int sentInWindow;
@@ -328,6 +339,7 @@ public final class Dispatcher {
                   now.toEpochMilli());
           ledger.putDeferred(pending);
           digestBuffer.put(f.getFindingId(), pending);
+          promised.put(f.getFindingId(), f);
           waiter.run();
           return;
         }
@@ -409,6 +421,7 @@ public final class Dispatcher {
           payloads.write(receiver.name(), method, id + "-r" + f.getRevision(), body);
         }
         ledger.put(afterDelivery(a, f, e, o, now));
+        report(f, a.name().toLowerCase(java.util.Locale.ROOT), "delivered", p.attempts + 1, now);
         count(a);
         hooks.afterLedger(id, receiver.name());
         recovered();
@@ -495,6 +508,7 @@ public final class Dispatcher {
                   null,
                   now.toEpochMilli());
           ledger.put(adopted);
+          report(f, "post", "delivered", p.attempts + 1, now);
           stats.slackAdopted.incrementAndGet();
           LOG.info(
               "{}: finding {} was posted before a restart (ts {}); not posting it again",
@@ -553,6 +567,7 @@ public final class Dispatcher {
                     null,
                     null,
                     now.toEpochMilli()));
+            reportDigested(cur, "delivered", p.attempts + 1, now);
           }
         }
         ledger.sync();
@@ -591,6 +606,9 @@ public final class Dispatcher {
                               null,
                               null,
                               now.toEpochMilli())));
+          ledger
+              .get(i.findingId(), receiver.name())
+              .ifPresent(cur -> reportDigested(cur, "dead_lettered", p.attempts, null));
         }
         ledger.sync();
         stats.deadLettered.incrementAndGet();
@@ -611,6 +629,7 @@ public final class Dispatcher {
           LOG.warn("{}: rate limited, next request in {} s", receiver.name(), wait.toSeconds());
           break;
         case AUTH_FAILED:
+          reportFailing(p, now);
           if (!failing) {
             LOG.error(
                 "receiver {} is FAILING: {} — check {}; its alerts are kept and retried",
@@ -623,11 +642,64 @@ public final class Dispatcher {
           notBefore = now.plus(backoff(++failures));
           break;
         default:
+          reportFailing(p, now);
           stats.retries.incrementAndGet();
           notBefore = now.plus(backoff(++failures));
           LOG.warn("{}: {}; retrying (attempt {})", receiver.name(), o.reason(), p.attempts + 1);
       }
       return p.attempts >= settings.maxAttempts();
+    }
+
+    String channel() {
+      return kind() == Kind.PAGERDUTY ? "pagerduty" : "slack";
+    }
+
+    void report(Finding f, String action, String outcome, int attempts, Instant deliveredAt) {
+      records.record(
+          new DeliveryRecords.Delivery(
+              f.getFindingId(),
+              receiver.name(),
+              channel(),
+              f.getType().name(),
+              f.getSeverity().name(),
+              f.getStatus().name(),
+              f.getRevision(),
+              action,
+              outcome,
+              attempts,
+              deliveredAt,
+              f.getPersonId()));
+    }
+
+    void reportFailing(Pending p, Instant now) {
+      if (p.finding == null) {
+        return; // a digest: its findings are reported when it is sent or dead-lettered
+      }
+      Action a =
+          DeliveryPlanner.plan(
+              kind(), p.finding, ledger.get(p.finding.getFindingId(), receiver.name()));
+      String action = a == Action.NOTHING ? "post" : a.name().toLowerCase(java.util.Locale.ROOT);
+      report(p.finding, action, "failing", p.attempts, null);
+    }
+
+    void reportDigested(LedgerEntry e, String outcome, int attempts, Instant deliveredAt) {
+      Finding f = promised.remove(e.findingId());
+      // a digest promised by a killed run: its line holds "SEVERITY TYPE PERSON ..."
+      String[] words = e.digestLine() == null ? new String[0] : e.digestLine().split(" ");
+      records.record(
+          new DeliveryRecords.Delivery(
+              e.findingId(),
+              receiver.name(),
+              channel(),
+              f != null ? f.getType().name() : words.length > 1 ? words[1] : null,
+              e.severity(),
+              e.status(),
+              e.revision(),
+              "digest",
+              outcome,
+              attempts,
+              deliveredAt,
+              f != null ? f.getPersonId() : words.length > 2 ? words[2] : null));
     }
 
     void recovered() {
@@ -761,6 +833,7 @@ public final class Dispatcher {
               clock.millis()));
       if (p.state() == LedgerEntry.State.DIGEST_PENDING) {
         digestBuffer.put(p.findingId(), ledger.get(p.findingId(), p.receiver()).orElseThrow());
+        promised.put(p.findingId(), f);
       }
     }
 
@@ -778,6 +851,7 @@ public final class Dispatcher {
       line.set("payload", body);
       dlq.write(line);
       stats.deadLettered.incrementAndGet();
+      report(f, "dead_letter", "dead_lettered", attempts, null);
       LOG.error(
           "{}: {} of finding {} dead-lettered: {}",
           receiver.name(),
