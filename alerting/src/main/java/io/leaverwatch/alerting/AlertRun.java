@@ -105,6 +105,32 @@ public final class AlertRun {
       AlertStats stats,
       DeliveryHooks hooks)
       throws InterruptedException {
+    return streaming(
+        o,
+        p,
+        consumerProps,
+        topic,
+        dlqTopic,
+        ledgerTopic,
+        stop,
+        stats,
+        hooks,
+        DeliveryRecords.NONE);
+  }
+
+  /** The same, reporting every delivery to {@code records} (Elasticsearch, when configured). */
+  public static AlertStats streaming(
+      Options o,
+      Prepared p,
+      Properties consumerProps,
+      String topic,
+      String dlqTopic,
+      String ledgerTopic,
+      AtomicBoolean stop,
+      AlertStats stats,
+      DeliveryHooks hooks,
+      DeliveryRecords records)
+      throws InterruptedException {
     Clock clock = Clock.systemUTC();
     KafkaLedgerStore topicStore =
         o.dryRun() || o.stateDir() != null
@@ -126,7 +152,9 @@ public final class AlertRun {
           o.dryRun()
               ? Dispatcher.Settings.streaming().withoutPacing()
               : Dispatcher.Settings.streaming();
-      Dispatcher d = dispatcher(o, p, ledger, dlq, clock, Sleeper.REAL, settings, stats, hooks);
+      Dispatcher d =
+          dispatcher(o, p, ledger, dlq, clock, Sleeper.REAL, settings, stats, hooks)
+              .recordingTo(o.dryRun() ? DeliveryRecords.NONE : records);
       KafkaAlertLoop loop = new KafkaAlertLoop(consumer, topic, d, dlq, stats, clock);
       if (topicStore != null) {
         loop.committingThrough(topicStore);

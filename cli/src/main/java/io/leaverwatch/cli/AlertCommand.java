@@ -2,8 +2,10 @@ package io.leaverwatch.cli;
 
 import io.leaverwatch.alerting.AlertRun;
 import io.leaverwatch.alerting.AlertStats;
+import io.leaverwatch.alerting.DeliveryHooks;
 import io.leaverwatch.alerting.FindingFiles;
 import io.leaverwatch.alerting.Sleeper;
+import io.leaverwatch.alerting.es.ElasticsearchDeliveries;
 import io.leaverwatch.alerting.kafka.KafkaAlertLoop;
 import io.leaverwatch.alerting.kafka.KafkaDeadLetters;
 import io.leaverwatch.alerting.kafka.KafkaLedgerStore;
@@ -12,6 +14,8 @@ import io.leaverwatch.alerting.send.SlackSender;
 import io.leaverwatch.core.normalize.RulesDirectory;
 import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.jobs.pipeline.PipelineConfig;
+import io.leaverwatch.jobs.sink.ElasticsearchClients;
+import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,14 +230,40 @@ public final class AlertCommand implements Callable<Integer> {
             ? options.stateDir().toString()
             : "topic " + KafkaLedgerStore.DEFAULT_TOPIC);
     err.flush();
-    return AlertRun.streaming(
-        options,
-        prepared,
-        KafkaAlertLoop.consumerProperties(cfg.bootstrapServers(), GROUP_ID, cfg.kafkaSecurity()),
-        cfg.topic("findings"),
-        KafkaDeadLetters.DEFAULT_TOPIC,
-        KafkaLedgerStore.DEFAULT_TOPIC,
-        stop,
-        stats);
+    if (cfg.elasticsearchUrls().isEmpty()) {
+      return AlertRun.streaming(
+          options,
+          prepared,
+          KafkaAlertLoop.consumerProperties(cfg.bootstrapServers(), GROUP_ID, cfg.kafkaSecurity()),
+          cfg.topic("findings"),
+          KafkaDeadLetters.DEFAULT_TOPIC,
+          KafkaLedgerStore.DEFAULT_TOPIC,
+          stop,
+          stats);
+    }
+    ElasticsearchSinkConfig es =
+        ElasticsearchSinkConfig.builder()
+            .urls(cfg.elasticsearchUrls())
+            .indexPrefix(cfg.indexPrefix())
+            .credentialsFromEnvironment(environment)
+            .build();
+    err.printf(
+        "alert: deliveries also go to %s%n", ElasticsearchDeliveries.indexName(cfg.indexPrefix()));
+    err.flush();
+    try (ElasticsearchClients.Connection c = ElasticsearchClients.connect(es, environment)) {
+      return AlertRun.streaming(
+          options,
+          prepared,
+          KafkaAlertLoop.consumerProperties(cfg.bootstrapServers(), GROUP_ID, cfg.kafkaSecurity()),
+          cfg.topic("findings"),
+          KafkaDeadLetters.DEFAULT_TOPIC,
+          KafkaLedgerStore.DEFAULT_TOPIC,
+          stop,
+          stats,
+          DeliveryHooks.NONE,
+          new ElasticsearchDeliveries(c.client(), cfg.indexPrefix()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("closing the Elasticsearch client", e);
+    }
   }
 }
