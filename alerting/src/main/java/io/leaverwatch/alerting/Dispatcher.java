@@ -425,7 +425,7 @@ public final class Dispatcher {
         count(a);
         hooks.afterLedger(id, receiver.name());
         recovered();
-        notBefore = now.plus(minInterval());
+        notBefore = clock.instant().plus(minInterval()); // from the answer: the intent took time
         complete(id, p);
         return;
       }
@@ -579,7 +579,7 @@ public final class Dispatcher {
           stats.slackPosted.incrementAndGet();
         }
         recovered();
-        notBefore = now.plus(minInterval());
+        notBefore = clock.instant().plus(minInterval());
         queue.remove(key);
         return;
       }
