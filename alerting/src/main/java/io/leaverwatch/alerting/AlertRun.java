@@ -2,6 +2,7 @@ package io.leaverwatch.alerting;
 
 import io.leaverwatch.alerting.kafka.KafkaAlertLoop;
 import io.leaverwatch.alerting.kafka.KafkaDeadLetters;
+import io.leaverwatch.alerting.kafka.KafkaLedgerStore;
 import io.leaverwatch.alerting.ledger.Ledger;
 import io.leaverwatch.alerting.render.FindingLinks;
 import io.leaverwatch.alerting.routes.AlertRoutes;
@@ -73,18 +74,75 @@ public final class AlertRun {
     return stats;
   }
 
-  /** {@code --config leaverwatch.yaml}: until {@code stop} is set. */
+  /**
+   * {@code --config leaverwatch.yaml}: until {@code stop} is set. The ledger is the compacted topic
+   * {@code ledgerTopic} (transactional id: the consumer group's, plus {@code -ledger}) unless
+   * {@code --state} names a folder.
+   */
   public static AlertStats streaming(
       Options o,
       Prepared p,
       Properties consumerProps,
       String topic,
       String dlqTopic,
+      String ledgerTopic,
       AtomicBoolean stop,
       AlertStats stats)
       throws InterruptedException {
+    return streaming(
+        o, p, consumerProps, topic, dlqTopic, ledgerTopic, stop, stats, DeliveryHooks.NONE);
+  }
+
+  /** The same, with crash-injection hooks (tests). */
+  public static AlertStats streaming(
+      Options o,
+      Prepared p,
+      Properties consumerProps,
+      String topic,
+      String dlqTopic,
+      String ledgerTopic,
+      AtomicBoolean stop,
+      AlertStats stats,
+      DeliveryHooks hooks)
+      throws InterruptedException {
+    return streaming(
+        o,
+        p,
+        consumerProps,
+        topic,
+        dlqTopic,
+        ledgerTopic,
+        stop,
+        stats,
+        hooks,
+        DeliveryRecords.NONE);
+  }
+
+  /** The same, reporting every delivery to {@code records} (Elasticsearch, when configured). */
+  public static AlertStats streaming(
+      Options o,
+      Prepared p,
+      Properties consumerProps,
+      String topic,
+      String dlqTopic,
+      String ledgerTopic,
+      AtomicBoolean stop,
+      AlertStats stats,
+      DeliveryHooks hooks,
+      DeliveryRecords records)
+      throws InterruptedException {
     Clock clock = Clock.systemUTC();
-    try (Ledger ledger = o.dryRun() ? Ledger.inMemory() : Ledger.open(o.stateDir());
+    KafkaLedgerStore topicStore =
+        o.dryRun() || o.stateDir() != null
+            ? null
+            : KafkaLedgerStore.open(
+                consumerProps,
+                ledgerTopic,
+                consumerProps.getProperty("group.id", "leaverwatch-alerts") + "-ledger");
+    try (Ledger ledger =
+            o.dryRun()
+                ? Ledger.inMemory()
+                : topicStore != null ? Ledger.over(topicStore) : Ledger.open(o.stateDir());
         DeadLetters dlq =
             o.dlqFile() != null
                 ? new DeadLetterFile(o.dlqFile())
@@ -94,8 +152,14 @@ public final class AlertRun {
           o.dryRun()
               ? Dispatcher.Settings.streaming().withoutPacing()
               : Dispatcher.Settings.streaming();
-      Dispatcher d = dispatcher(o, p, ledger, dlq, clock, Sleeper.REAL, settings, stats);
-      new KafkaAlertLoop(consumer, topic, d, dlq, stats, clock).run(stop);
+      Dispatcher d =
+          dispatcher(o, p, ledger, dlq, clock, Sleeper.REAL, settings, stats, hooks)
+              .recordingTo(o.dryRun() ? DeliveryRecords.NONE : records);
+      KafkaAlertLoop loop = new KafkaAlertLoop(consumer, topic, d, dlq, stats, clock);
+      if (topicStore != null) {
+        loop.committingThrough(topicStore);
+      }
+      loop.withHooks(hooks).run(stop);
     }
     return stats;
   }
@@ -109,6 +173,19 @@ public final class AlertRun {
       Sleeper sleeper,
       Dispatcher.Settings settings,
       AlertStats stats) {
+    return dispatcher(o, p, ledger, dlq, clock, sleeper, settings, stats, DeliveryHooks.NONE);
+  }
+
+  static Dispatcher dispatcher(
+      Options o,
+      Prepared p,
+      Ledger ledger,
+      DeadLetters dlq,
+      Clock clock,
+      Sleeper sleeper,
+      Dispatcher.Settings settings,
+      AlertStats stats,
+      DeliveryHooks hooks) {
     return new Dispatcher(
         p.routes(),
         p.senders(),
@@ -117,7 +194,7 @@ public final class AlertRun {
         new FindingLinks(o.kibanaUrl()),
         clock,
         sleeper,
-        DeliveryHooks.NONE,
+        hooks,
         settings,
         stats,
         o.outDir() == null ? null : new PayloadFiles(o.outDir()));

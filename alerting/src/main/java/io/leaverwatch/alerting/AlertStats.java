@@ -10,6 +10,10 @@ public final class AlertStats {
   public final AtomicLong pagerDutyResolves = new AtomicLong();
   public final AtomicLong slackPosted = new AtomicLong();
   public final AtomicLong slackUpdated = new AtomicLong();
+
+  /** Slack messages a killed run had posted, found by their metadata and adopted, not reposted. */
+  public final AtomicLong slackAdopted = new AtomicLong();
+
   public final AtomicLong digests = new AtomicLong();
   public final AtomicLong digestedFindings = new AtomicLong();
   public final AtomicLong unchanged = new AtomicLong();

@@ -22,9 +22,18 @@ public final class DeliveryPlanner {
     if (e != null && f.getRevision() <= e.revision()) {
       return Action.NOTHING;
     }
-    if (e == null || e.state() == LedgerEntry.State.DEAD) {
+    if (e == null || e.state() == LedgerEntry.State.DEAD || !e.settled()) {
       // Nobody was told it was open, and it no longer needs anyone: do not page for a closed case.
+      // Unless a killed run may have told them: a trigger it meant to send is resolved, and a
+      // Slack post it meant to make is looked up (and updated to resolved if it exists).
       if (resolved) {
+        String meant = e == null || e.intent() == null ? "" : e.intent().action();
+        if (kind == Kind.PAGERDUTY && meant.equals(Action.TRIGGER.name())) {
+          return Action.RESOLVE;
+        }
+        if (kind == Kind.SLACK && meant.equals(Action.POST.name())) {
+          return Action.POST;
+        }
         return Action.NOTHING;
       }
       return kind == Kind.PAGERDUTY ? Action.TRIGGER : Action.POST;
@@ -48,7 +57,9 @@ public final class DeliveryPlanner {
   /** Whether a plan for a receiver that has no entry yet is a first delivery (digest budget). */
   public static boolean isFirstDelivery(Action a, Optional<LedgerEntry> previous) {
     return (a == Action.TRIGGER || a == Action.POST)
-        && (previous.isEmpty() || previous.get().state() == LedgerEntry.State.DEAD);
+        && (previous.isEmpty()
+            || previous.get().state() == LedgerEntry.State.DEAD
+            || !previous.get().settled());
   }
 
   private static boolean rises(Severity now, String before) {

@@ -12,6 +12,7 @@ import io.leaverwatch.alerting.routes.AlertRoutes.Kind;
 import io.leaverwatch.alerting.routes.RouteMatcher;
 import io.leaverwatch.alerting.send.AlertSender;
 import io.leaverwatch.alerting.send.Outcome;
+import io.leaverwatch.alerting.send.SlackSender;
 import io.leaverwatch.core.json.Json;
 import io.leaverwatch.schema.Finding;
 import java.time.Clock;
@@ -33,14 +34,21 @@ import org.slf4j.LoggerFactory;
  * wait is over) while the other lanes go on. Single-threaded: {@link #drain} does the sending and
  * waits through the injected {@link Sleeper}, so tests run on a fake clock.
  *
- * <p>Per delivery: plan from the ledger, render, send, write the ledger, then tell the caller
- * (which commits the Kafka offset). A kill between the send and the ledger write repeats that one
- * send after a restart: PagerDuty folds it into the same alert (dedup_key = finding_id); Slack
- * would show a second message. That window is the whole of the at-least-once; everything else is
- * exactly once per finding revision and receiver.
+ * <p>Per delivery: plan from the ledger, render, write the intent to the ledger (write-ahead,
+ * durable before the request), send, write the delivery to the ledger, then tell the caller (which
+ * commits the Kafka offset). A restart that finds an intent without its delivery does not know
+ * whether the request arrived. For Slack it asks: every finding message carries {@code metadata}
+ * ({@code event_type} {@value SlackSender#EVENT_TYPE}, {@code event_payload} finding_id, receiver,
+ * revision), and {@code conversations.history} since the intent finds it; its {@code ts} is adopted
+ * and the message updated if the finding moved on, so a channel never gets a second message. For
+ * PagerDuty (the Events API has no read side) the intended event is sent again, at most once per
+ * kill: same dedup_key, event_action and severity, which PagerDuty folds into the alert it has.
  */
 public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** How far before an intent the Slack lookup reads: the server's clock may be behind ours. */
+  static final Duration LOOKBACK_MARGIN = Duration.ofMinutes(5);
 
   /** How the dispatcher waits, retries and gives up. */
   public record Settings(
@@ -84,6 +92,7 @@ public final class Dispatcher {
   private final Duration window;
   private final int maxPerWindow;
   private int nextLane;
+  private DeliveryRecords records = DeliveryRecords.NONE;
 
   public Dispatcher(
       AlertRoutes routes,
@@ -127,6 +136,12 @@ public final class Dispatcher {
 
   public AlertStats stats() {
     return stats;
+  }
+
+  /** Reports every settled delivery there as well (the {@code <prefix>-alerts} index). */
+  public Dispatcher recordingTo(DeliveryRecords records) {
+    this.records = records;
+    return this;
   }
 
   /**
@@ -265,6 +280,10 @@ public final class Dispatcher {
     final AlertSender sender;
     final LinkedHashMap<String, Pending> queue = new LinkedHashMap<>();
     final LinkedHashMap<String, LedgerEntry> digestBuffer = new LinkedHashMap<>();
+
+    /** The newest revision of each finding promised to a digest, for its delivery record. */
+    final Map<String, Finding> promised = new java.util.HashMap<>();
+
     Instant notBefore = Instant.EPOCH;
     Instant windowStart;
     int sentInWindow;
@@ -320,6 +339,7 @@ public final class Dispatcher {
                   now.toEpochMilli());
           ledger.putDeferred(pending);
           digestBuffer.put(f.getFindingId(), pending);
+          promised.put(f.getFindingId(), f);
           waiter.run();
           return;
         }
@@ -368,6 +388,13 @@ public final class Dispatcher {
       Finding f = p.finding;
       String id = f.getFindingId();
       Optional<LedgerEntry> e = ledger.get(id, receiver.name());
+      if (e.isPresent() && meantToPost(e.get())) {
+        Optional<Optional<LedgerEntry>> looked = lookUp(p, f, e.get(), now);
+        if (looked.isEmpty()) {
+          return; // the lookup waits (429, Slack down) or gave up into the DLQ
+        }
+        e = looked.get();
+      }
       Action a = DeliveryPlanner.plan(kind(), f, e);
       if (a == Action.NOTHING) {
         recordSeen(f, e);
@@ -377,7 +404,15 @@ public final class Dispatcher {
       }
       String method = method(a);
       ObjectNode body = render(a, f, e);
-      ledger.sync();
+      hooks.beforeIntent(id, receiver.name());
+      LedgerEntry.Intent intent =
+          new LedgerEntry.Intent(
+              a.name(),
+              f.getRevision(),
+              f.getStatus().name(),
+              f.getSeverity().name(),
+              now.toEpochMilli());
+      ledger.put(settledOrNone(e, id, now).withIntent(intent));
       hooks.beforeSend(id, receiver.name());
       Outcome o = sender.send(method, body);
       if (o.kind() == Outcome.Kind.DELIVERED) {
@@ -386,12 +421,18 @@ public final class Dispatcher {
           payloads.write(receiver.name(), method, id + "-r" + f.getRevision(), body);
         }
         ledger.put(afterDelivery(a, f, e, o, now));
+        report(f, a.name().toLowerCase(java.util.Locale.ROOT), "delivered", p.attempts + 1, now);
         count(a);
         hooks.afterLedger(id, receiver.name());
         recovered();
-        notBefore = now.plus(minInterval());
+        notBefore = clock.instant().plus(minInterval()); // from the answer: the intent took time
         complete(id, p);
         return;
+      }
+      if (o.kind() == Outcome.Kind.RATE_LIMITED || o.kind() == Outcome.Kind.AUTH_FAILED) {
+        // refused before doing anything: nothing was posted, a retry need not look for it. (A
+        // timeout or a 5xx may have posted: the intent stays and the retry looks first.)
+        ledger.putDeferred(settledOrNone(e, id, now));
       }
       if (a == Action.UPDATE
           && o.kind() == Outcome.Kind.REJECTED
@@ -416,6 +457,85 @@ public final class Dispatcher {
       if (failed(p, o, now)) {
         deadLetter(a.name(), f, e, body, p.attempts, o.reason(), now);
         complete(id, p);
+      }
+    }
+
+    LedgerEntry settledOrNone(Optional<LedgerEntry> e, String id, Instant now) {
+      return e.map(x -> x.withIntent(null))
+          .orElseGet(
+              () ->
+                  new LedgerEntry(
+                      id,
+                      receiver.name(),
+                      -1, // below every revision: nothing was acted on yet
+                      null,
+                      null,
+                      LedgerEntry.State.NONE,
+                      null,
+                      null,
+                      null,
+                      now.toEpochMilli()));
+    }
+
+    boolean meantToPost(LedgerEntry e) {
+      return kind() == Kind.SLACK
+          && e.intent() != null
+          && e.intent().action().equals(Action.POST.name());
+    }
+
+    /**
+     * A killed run wrote the intent to post this finding and may have posted it: look in the
+     * channel for the message by its metadata. Found, its ts is adopted (the ledger then says
+     * delivered at the revision the message carries); not found, the entry to plan from forgets the
+     * intent and the finding is posted. Empty when the lookup must wait or gave up.
+     */
+    Optional<Optional<LedgerEntry>> lookUp(Pending p, Finding f, LedgerEntry e, Instant now) {
+      LedgerEntry.Intent i = e.intent();
+      Instant since = Instant.ofEpochMilli(i.atMillis()).minus(LOOKBACK_MARGIN);
+      Outcome o = sender.findPosted(receiver.channel(), f.getFindingId(), receiver.name(), since);
+      switch (o.kind()) {
+        case DELIVERED:
+          LedgerEntry adopted =
+              new LedgerEntry(
+                  e.findingId(),
+                  e.receiver(),
+                  o.revision() > 0 ? o.revision() : i.revision(),
+                  i.status(),
+                  i.severity(),
+                  LedgerEntry.State.DELIVERED,
+                  o.ts(),
+                  o.channel(),
+                  null,
+                  now.toEpochMilli());
+          ledger.put(adopted);
+          report(f, "post", "delivered", p.attempts + 1, now);
+          stats.slackAdopted.incrementAndGet();
+          LOG.info(
+              "{}: finding {} was posted before a restart (ts {}); not posting it again",
+              receiver.name(),
+              f.getFindingId(),
+              o.ts());
+          return Optional.of(Optional.of(adopted));
+        case NOT_FOUND:
+          ledger.putDeferred(e.withIntent(null));
+          return Optional.of(Optional.of(e.withIntent(null)).filter(LedgerEntry::settled));
+        case REJECTED:
+        case AUTH_FAILED:
+          // no history scope or no access: posting may repeat the message, never lose it
+          LOG.warn(
+              "{}: cannot look up whether finding {} was posted before a restart ({}); posting"
+                  + " it",
+              receiver.name(),
+              f.getFindingId(),
+              o.reason());
+          ledger.putDeferred(e.withIntent(null));
+          return Optional.of(Optional.of(e.withIntent(null)).filter(LedgerEntry::settled));
+        default:
+          if (failed(p, o, now)) {
+            deadLetter("LOOKUP", f, Optional.of(e), null, p.attempts, o.reason(), now);
+            complete(f.getFindingId(), p);
+          }
+          return Optional.empty();
       }
     }
 
@@ -447,6 +567,7 @@ public final class Dispatcher {
                     null,
                     null,
                     now.toEpochMilli()));
+            reportDigested(cur, "delivered", p.attempts + 1, now);
           }
         }
         ledger.sync();
@@ -458,7 +579,7 @@ public final class Dispatcher {
           stats.slackPosted.incrementAndGet();
         }
         recovered();
-        notBefore = now.plus(minInterval());
+        notBefore = clock.instant().plus(minInterval());
         queue.remove(key);
         return;
       }
@@ -485,6 +606,9 @@ public final class Dispatcher {
                               null,
                               null,
                               now.toEpochMilli())));
+          ledger
+              .get(i.findingId(), receiver.name())
+              .ifPresent(cur -> reportDigested(cur, "dead_lettered", p.attempts, null));
         }
         ledger.sync();
         stats.deadLettered.incrementAndGet();
@@ -505,6 +629,7 @@ public final class Dispatcher {
           LOG.warn("{}: rate limited, next request in {} s", receiver.name(), wait.toSeconds());
           break;
         case AUTH_FAILED:
+          reportFailing(p, now);
           if (!failing) {
             LOG.error(
                 "receiver {} is FAILING: {} — check {}; its alerts are kept and retried",
@@ -517,11 +642,64 @@ public final class Dispatcher {
           notBefore = now.plus(backoff(++failures));
           break;
         default:
+          reportFailing(p, now);
           stats.retries.incrementAndGet();
           notBefore = now.plus(backoff(++failures));
           LOG.warn("{}: {}; retrying (attempt {})", receiver.name(), o.reason(), p.attempts + 1);
       }
       return p.attempts >= settings.maxAttempts();
+    }
+
+    String channel() {
+      return kind() == Kind.PAGERDUTY ? "pagerduty" : "slack";
+    }
+
+    void report(Finding f, String action, String outcome, int attempts, Instant deliveredAt) {
+      records.record(
+          new DeliveryRecords.Delivery(
+              f.getFindingId(),
+              receiver.name(),
+              channel(),
+              f.getType().name(),
+              f.getSeverity().name(),
+              f.getStatus().name(),
+              f.getRevision(),
+              action,
+              outcome,
+              attempts,
+              deliveredAt,
+              f.getPersonId()));
+    }
+
+    void reportFailing(Pending p, Instant now) {
+      if (p.finding == null) {
+        return; // a digest: its findings are reported when it is sent or dead-lettered
+      }
+      Action a =
+          DeliveryPlanner.plan(
+              kind(), p.finding, ledger.get(p.finding.getFindingId(), receiver.name()));
+      String action = a == Action.NOTHING ? "post" : a.name().toLowerCase(java.util.Locale.ROOT);
+      report(p.finding, action, "failing", p.attempts, null);
+    }
+
+    void reportDigested(LedgerEntry e, String outcome, int attempts, Instant deliveredAt) {
+      Finding f = promised.remove(e.findingId());
+      // a digest promised by a killed run: its line holds "SEVERITY TYPE PERSON ..."
+      String[] words = e.digestLine() == null ? new String[0] : e.digestLine().split(" ");
+      records.record(
+          new DeliveryRecords.Delivery(
+              e.findingId(),
+              receiver.name(),
+              channel(),
+              f != null ? f.getType().name() : words.length > 1 ? words[1] : null,
+              e.severity(),
+              e.status(),
+              e.revision(),
+              "digest",
+              outcome,
+              attempts,
+              deliveredAt,
+              f != null ? f.getPersonId() : words.length > 2 ? words[2] : null));
     }
 
     void recovered() {
@@ -565,14 +743,30 @@ public final class Dispatcher {
         case RESOLVE:
           return PagerDutyPayloads.resolve(f);
         case POST:
-          return SlackMessages.post(receiver.channel(), f, links);
+          return withMetadata(SlackMessages.post(receiver.channel(), f, links), f);
         case UPDATE:
           LedgerEntry prev = e.orElseThrow();
-          return SlackMessages.update(
-              prev.channel() != null ? prev.channel() : receiver.channel(), prev.ts(), f, links);
+          return withMetadata(
+              SlackMessages.update(
+                  prev.channel() != null ? prev.channel() : receiver.channel(),
+                  prev.ts(),
+                  f,
+                  links),
+              f);
         default:
           throw new IllegalStateException("nothing to render for " + a);
       }
+    }
+
+    /** What lets a restart find this message again: identifiers only, never event text. */
+    ObjectNode withMetadata(ObjectNode body, Finding f) {
+      ObjectNode md = body.putObject("metadata");
+      md.put("event_type", SlackSender.EVENT_TYPE);
+      ObjectNode payload = md.putObject("event_payload");
+      payload.put("finding_id", f.getFindingId());
+      payload.put("receiver", receiver.name());
+      payload.put("revision", f.getRevision());
+      return body;
     }
 
     LedgerEntry afterDelivery(
@@ -580,7 +774,7 @@ public final class Dispatcher {
       String severity = f.getSeverity().name();
       String ts = null;
       String channel = null;
-      if (a == Action.RESOLVE && e.isPresent()) {
+      if (a == Action.RESOLVE && e.isPresent() && e.get().settled()) {
         severity = e.get().severity();
       }
       if (a == Action.POST) {
@@ -639,6 +833,7 @@ public final class Dispatcher {
               clock.millis()));
       if (p.state() == LedgerEntry.State.DIGEST_PENDING) {
         digestBuffer.put(p.findingId(), ledger.get(p.findingId(), p.receiver()).orElseThrow());
+        promised.put(p.findingId(), f);
       }
     }
 
@@ -656,6 +851,7 @@ public final class Dispatcher {
       line.set("payload", body);
       dlq.write(line);
       stats.deadLettered.incrementAndGet();
+      report(f, "dead_letter", "dead_lettered", attempts, null);
       LOG.error(
           "{}: {} of finding {} dead-lettered: {}",
           receiver.name(),
@@ -665,7 +861,7 @@ public final class Dispatcher {
       // an update that was refused keeps the message it would have updated; a first delivery is
       // marked dead so a restart does not send the same revision again
       LedgerEntry prev = e.orElse(null);
-      boolean keep = prev != null && prev.state() != LedgerEntry.State.DEAD;
+      boolean keep = prev != null && prev.state() != LedgerEntry.State.DEAD && prev.settled();
       ledger.put(
           new LedgerEntry(
               f.getFindingId(),

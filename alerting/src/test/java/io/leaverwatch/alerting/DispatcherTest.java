@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leaverwatch.alerting.standin.FakePagerDuty;
 import io.leaverwatch.alerting.standin.FakeSlack;
 import io.leaverwatch.alerting.standin.StandInServer;
-import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.Severity;
 import java.nio.file.Path;
@@ -87,59 +86,6 @@ class DispatcherTest {
     assertThat(h.pd.requests()).isEmpty();
     assertThat(h.slack.requests()).isEmpty();
     assertThat(h.ledger.size()).isZero();
-  }
-
-  @Test
-  void aKillBeforeTheSendOrAfterTheLedgerDeliversExactlyOnceAfterRestart() throws Exception {
-    for (String step : List.of("before-send", "after-ledger")) {
-      Harness k = new Harness(tmp.resolve(step), 20);
-      try {
-        Dispatcher d = k.dispatcher(crashAt(step, "leavers-channel"), once());
-        Finding f = Findings.high("f-" + step);
-        AtomicInteger done = new AtomicInteger();
-        try {
-          d.offer(f, done::incrementAndGet);
-          d.finish();
-        } catch (SimulatedCrash expected) {
-          // the process dies here
-        }
-        assertThat(done.get()).as("offset not committed").isZero();
-        Dispatcher again = k.restart(once());
-        again.offer(f, done::incrementAndGet); // the uncommitted record is read again
-        again.finish();
-        assertThat(done.get()).isEqualTo(1);
-        assertThat(k.slack.posted()).as(step).isEqualTo(1);
-        assertThat(k.pd.triggers()).as(step).isEqualTo(1);
-      } finally {
-        k.close();
-      }
-    }
-  }
-
-  @Test
-  void aKillBetweenSendAndLedgerRepeatsOneSendThatPagerDutyFoldsIntoTheSameAlert()
-      throws Exception {
-    Dispatcher d = h.dispatcher(crashAt("after-send", "security-oncall"), once());
-    Finding f = Findings.high("f-3");
-    try {
-      d.offer(f, () -> {});
-      d.finish();
-    } catch (SimulatedCrash expected) {
-      // killed after PagerDuty accepted the event, before the ledger had it
-    }
-    Dispatcher again = h.restart(once());
-    again.offer(f, () -> {});
-    again.finish();
-    // the documented at-least-once window: the trigger is repeated, PagerDuty dedups on finding_id
-    assertThat(h.pd.triggers()).isEqualTo(2);
-    assertThat(h.pd.alerts()).hasSize(1).containsKey("f-3");
-    assertThat(h.slack.posted()).isEqualTo(1);
-    // and from now on the ledger has it: a third run sends nothing
-    Dispatcher third = h.restart(once());
-    third.offer(f, () -> {});
-    third.finish();
-    assertThat(h.pd.triggers()).isEqualTo(2);
-    assertThat(h.slack.requests()).hasSize(1);
   }
 
   @Test
@@ -338,36 +284,5 @@ class DispatcherTest {
     d.finish();
     assertThat(h.slack.updated()).isEqualTo(1);
     assertThat(h.slack.messages().get(1).updates).isEqualTo(1);
-  }
-
-  static final class SimulatedCrash extends RuntimeException {
-    SimulatedCrash(String step) {
-      super("killed " + step);
-    }
-  }
-
-  static DeliveryHooks crashAt(String step, String receiver) {
-    return new DeliveryHooks() {
-      @Override
-      public void beforeSend(String findingId, String r) {
-        if (step.equals("before-send") && r.equals(receiver)) {
-          throw new SimulatedCrash(step);
-        }
-      }
-
-      @Override
-      public void afterSendBeforeLedger(String findingId, String r) {
-        if (step.equals("after-send") && r.equals(receiver)) {
-          throw new SimulatedCrash(step);
-        }
-      }
-
-      @Override
-      public void afterLedger(String findingId, String r) {
-        if (step.equals("after-ledger") && r.equals(receiver)) {
-          throw new SimulatedCrash(step);
-        }
-      }
-    };
   }
 }

@@ -2,15 +2,20 @@ package io.leaverwatch.cli;
 
 import io.leaverwatch.alerting.AlertRun;
 import io.leaverwatch.alerting.AlertStats;
+import io.leaverwatch.alerting.DeliveryHooks;
 import io.leaverwatch.alerting.FindingFiles;
 import io.leaverwatch.alerting.Sleeper;
+import io.leaverwatch.alerting.es.ElasticsearchDeliveries;
 import io.leaverwatch.alerting.kafka.KafkaAlertLoop;
 import io.leaverwatch.alerting.kafka.KafkaDeadLetters;
+import io.leaverwatch.alerting.kafka.KafkaLedgerStore;
 import io.leaverwatch.alerting.send.PagerDutySender;
 import io.leaverwatch.alerting.send.SlackSender;
 import io.leaverwatch.core.normalize.RulesDirectory;
 import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.jobs.pipeline.PipelineConfig;
+import io.leaverwatch.jobs.sink.ElasticsearchClients;
+import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +36,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Delivers findings to the receivers rules/alerting.yaml routes them to: PagerDuty (Events"
           + " API v2, dedup_key = finding_id, trigger/resolve) and Slack (one message per finding"
-          + " and channel, updated in place). A ledger under --state keeps what each receiver was"
-          + " sent, so a restart repeats nothing.",
+          + " and channel, updated in place). A ledger (a folder with --state, else the compacted"
+          + " topic leaverwatch.alerts when streaming) keeps what each receiver was sent, so a"
+          + " restart repeats nothing.",
       "--config leaverwatch.yaml: consumes the findings topic (read_committed) until stopped."
           + " --findings PATH... --once: reads findings NDJSON (what detect writes) and exits when"
           + " every alert is delivered or dead-lettered.",
@@ -68,11 +74,17 @@ public final class AlertCommand implements Callable<Integer> {
       description = "Routes file (default: rules/alerting.yaml).")
   Path routes;
 
+  /** The ledger's folder when --findings runs without --state. */
+  static final Path DEFAULT_STATE = Path.of(".leaverwatch/alerts");
+
   @Option(
       names = "--state",
       paramLabel = "DIR",
-      defaultValue = ".leaverwatch/alerts",
-      description = "The delivery ledger's folder (default: ${DEFAULT-VALUE}).")
+      description =
+          "The delivery ledger's folder (default with --findings: .leaverwatch/alerts). With"
+              + " --config the ledger is the compacted topic "
+              + KafkaLedgerStore.DEFAULT_TOPIC
+              + " unless --state is given.")
   Path state;
 
   @Option(
@@ -136,9 +148,10 @@ public final class AlertCommand implements Callable<Integer> {
     if (!Files.isRegularFile(routesFile)) {
       throw new UsageException("--routes: " + routesFile + " not found");
     }
+    Path stateDir = state == null && findings != null ? DEFAULT_STATE : state;
     AlertRun.Options options =
         new AlertRun.Options(
-            routesFile, state, dlq, pagerDutyUrl, slackUrl, dryRun, out, kibanaUrl);
+            routesFile, stateDir, dlq, pagerDutyUrl, slackUrl, dryRun, out, kibanaUrl);
     AlertRun.Prepared prepared;
     try {
       prepared = AlertRun.prepare(options, environment);
@@ -209,16 +222,48 @@ public final class AlertCommand implements Callable<Integer> {
             "alert-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     err.printf(
-        "alert: consuming %s from %s (group %s, read_committed); Ctrl-C stops%n",
-        cfg.topic("findings"), cfg.bootstrapServers(), GROUP_ID);
-    err.flush();
-    return AlertRun.streaming(
-        options,
-        prepared,
-        KafkaAlertLoop.consumerProperties(cfg.bootstrapServers(), GROUP_ID, cfg.kafkaSecurity()),
+        "alert: consuming %s from %s (group %s, read_committed); ledger %s; Ctrl-C stops%n",
         cfg.topic("findings"),
-        KafkaDeadLetters.DEFAULT_TOPIC,
-        stop,
-        stats);
+        cfg.bootstrapServers(),
+        GROUP_ID,
+        options.stateDir() != null
+            ? options.stateDir().toString()
+            : "topic " + KafkaLedgerStore.DEFAULT_TOPIC);
+    err.flush();
+    if (cfg.elasticsearchUrls().isEmpty()) {
+      return AlertRun.streaming(
+          options,
+          prepared,
+          KafkaAlertLoop.consumerProperties(cfg.bootstrapServers(), GROUP_ID, cfg.kafkaSecurity()),
+          cfg.topic("findings"),
+          KafkaDeadLetters.DEFAULT_TOPIC,
+          KafkaLedgerStore.DEFAULT_TOPIC,
+          stop,
+          stats);
+    }
+    ElasticsearchSinkConfig es =
+        ElasticsearchSinkConfig.builder()
+            .urls(cfg.elasticsearchUrls())
+            .indexPrefix(cfg.indexPrefix())
+            .credentialsFromEnvironment(environment)
+            .build();
+    err.printf(
+        "alert: deliveries also go to %s%n", ElasticsearchDeliveries.indexName(cfg.indexPrefix()));
+    err.flush();
+    try (ElasticsearchClients.Connection c = ElasticsearchClients.connect(es, environment)) {
+      return AlertRun.streaming(
+          options,
+          prepared,
+          KafkaAlertLoop.consumerProperties(cfg.bootstrapServers(), GROUP_ID, cfg.kafkaSecurity()),
+          cfg.topic("findings"),
+          KafkaDeadLetters.DEFAULT_TOPIC,
+          KafkaLedgerStore.DEFAULT_TOPIC,
+          stop,
+          stats,
+          DeliveryHooks.NONE,
+          new ElasticsearchDeliveries(c.client(), cfg.indexPrefix()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("closing the Elasticsearch client", e);
+    }
   }
 }

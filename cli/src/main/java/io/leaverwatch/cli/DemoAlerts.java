@@ -1,7 +1,11 @@
 package io.leaverwatch.cli;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.leaverwatch.alerting.AlertRun;
 import io.leaverwatch.alerting.AlertStats;
+import io.leaverwatch.alerting.DeliveryHooks;
+import io.leaverwatch.alerting.DeliveryRecords;
+import io.leaverwatch.alerting.es.ElasticsearchDeliveries;
 import io.leaverwatch.alerting.kafka.KafkaAlertLoop;
 import io.leaverwatch.alerting.standin.FakePagerDuty;
 import io.leaverwatch.alerting.standin.FakeSlack;
@@ -18,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The demo's alerting: the dispatcher of {@code leaverwatch alert --config} on the findings topic,
  * against local stand-ins of PagerDuty's Events API v2 and Slack's Web API that it starts itself
- * (nothing leaves the machine), with every payload also written to a folder.
+ * (nothing leaves the machine), with every payload also written to a folder and every delivery a
+ * document in {@code leaverwatch-alerts}.
  */
 final class DemoAlerts implements AutoCloseable {
   static final String GROUP = "leaverwatch-alerts";
@@ -37,7 +42,12 @@ final class DemoAlerts implements AutoCloseable {
   private volatile Throwable failure;
 
   private DemoAlerts(
-      FakePagerDuty pagerDuty, FakeSlack slack, AlertRun.Options o, AlertRun.Prepared p, String b) {
+      FakePagerDuty pagerDuty,
+      FakeSlack slack,
+      AlertRun.Options o,
+      AlertRun.Prepared p,
+      String b,
+      DeliveryRecords records) {
     this.pagerDuty = pagerDuty;
     this.slack = slack;
     this.payloads = o.outDir();
@@ -47,7 +57,16 @@ final class DemoAlerts implements AutoCloseable {
             () -> {
               try {
                 AlertRun.streaming(
-                    o, p, consumer, "leaverwatch.findings", "leaverwatch.alerts.dlq", stop, stats);
+                    o,
+                    p,
+                    consumer,
+                    "leaverwatch.findings",
+                    "leaverwatch.alerts.dlq",
+                    "leaverwatch.alerts",
+                    stop,
+                    stats,
+                    DeliveryHooks.NONE,
+                    records);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               } catch (RuntimeException | Error e) {
@@ -63,7 +82,9 @@ final class DemoAlerts implements AutoCloseable {
    * digest window of 20 s instead of its 5 min, so that the demo's replay of days of logs in a
    * minute shows its digests before it ends.
    */
-  static DemoAlerts start(Path root, Path rules, String bootstrapServers) throws IOException {
+  static DemoAlerts start(
+      Path root, Path rules, String bootstrapServers, ElasticsearchClient es, String indexPrefix)
+      throws IOException {
     Path dir = root.resolve("alerts");
     DemoCommand.deleteTree(dir);
     Files.createDirectories(dir);
@@ -76,7 +97,7 @@ final class DemoAlerts implements AutoCloseable {
     AlertRun.Options o =
         new AlertRun.Options(
             demoRoutes,
-            dir.resolve("ledger"),
+            null, // the ledger is the compacted topic leaverwatch.alerts, as alert --config has it
             dir.resolve("alerts-dlq.ndjson"),
             pd.baseUrl(),
             slack.baseUrl(),
@@ -87,7 +108,9 @@ final class DemoAlerts implements AutoCloseable {
         AlertRun.prepare(
             o,
             Map.of("LEAVERWATCH_PD_SECURITY", ROUTING_KEY, "LEAVERWATCH_SLACK_TOKEN", SLACK_TOKEN));
-    DemoAlerts alerts = new DemoAlerts(pd, slack, o, p, bootstrapServers);
+    DemoAlerts alerts =
+        new DemoAlerts(
+            pd, slack, o, p, bootstrapServers, new ElasticsearchDeliveries(es, indexPrefix));
     alerts.thread.start();
     return alerts;
   }

@@ -198,7 +198,8 @@ public final class DemoCommand implements Callable<Integer> {
       StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       StreamingPipeline.build(flink, cfg, rules.toString(), env);
       job[0] = flink.executeAsync("leaverwatch demo");
-      alerts[0] = DemoAlerts.start(root, rules, kafka.bootstrapServers());
+      alerts[0] =
+          DemoAlerts.start(root, rules, kafka.bootstrapServers(), es.client(), "leaverwatch");
       err.println(
           "demo: detection job started (Flink MiniCluster), alert dispatcher on local PagerDuty"
               + " and Slack stand-ins; publishing through ingest...");

@@ -158,6 +158,45 @@ class DetectCommandTest {
     assertThat(r.err()).contains("software-engineer.yaml").contains("sla");
   }
 
+  @Test
+  void aGrantALaterCompleteSnapshotNoLongerShowsIsResolvedRetainedAccess() throws IOException {
+    Path access = dir.resolve("access.ndjson");
+    String snapshot1 =
+        "{\"identity\":\"alice@corp.example.com\",\"system\":\"okta\",\"grant\":\"okta_user\","
+            + "\"observed_at\":\"2026-10-01T14:00:00Z\"}\n"
+            + "{\"system\":\"okta\",\"observed_at\":\"2026-10-01T14:00:00Z\",\"complete\":true}\n";
+    Files.writeString(access, snapshot1);
+    Path open = dir.resolve("open.ndjson");
+    Run first = detect("--access", access.toString(), "--out", open.toString());
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(snapshotFinding(open).get("status").asText()).isEqualTo("OPEN");
+
+    // the next okta snapshot, complete, lists no grant of alice
+    Files.writeString(
+        access,
+        snapshot1
+            + "{\"system\":\"okta\",\"observed_at\":\"2026-10-02T10:00:00Z\",\"complete\":true}\n");
+    Path resolved = dir.resolve("resolved.ndjson");
+    Run second = detect("--access", access.toString(), "--out", resolved.toString());
+    assertThat(second.exit()).as(second.err()).isZero();
+    JsonNode f = snapshotFinding(resolved);
+    assertThat(f.get("status").asText()).isEqualTo("RESOLVED");
+    assertThat(f.get("resolution").asText())
+        .isEqualTo("no longer in the okta access snapshot of 2026-10-02T10:00:00Z");
+    assertThat(f.get("finding_id").asText())
+        .isEqualTo(snapshotFinding(open).get("finding_id").asText());
+  }
+
+  private static JsonNode snapshotFinding(Path out) throws IOException {
+    List<JsonNode> fromSnapshot =
+        lines(out).stream()
+            .filter(n -> n.get("type").asText().equals("RETAINED_ACCESS"))
+            .filter(n -> n.get("rule_id").asText().contains("snapshot"))
+            .toList();
+    assertThat(fromSnapshot).hasSize(1);
+    return fromSnapshot.get(0);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private Run detect(String... more) {

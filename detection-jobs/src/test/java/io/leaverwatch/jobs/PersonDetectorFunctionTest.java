@@ -270,6 +270,49 @@ class PersonDetectorFunctionTest {
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
+  @Test
+  void aLaterCompleteSnapshotWithoutTheGrantResolvesTheSnapshotFinding() throws Exception {
+    departure(ALICE);
+    io.leaverwatch.schema.AccessGrant user =
+        io.leaverwatch.schema.AccessGrant.newBuilder()
+            .setSystem("okta")
+            .setIdentity("00ualice")
+            .setGrant("okta_user")
+            .setObservedAt(T0_PLUS_2H)
+            .build();
+    feed(resolver.grant(user), T0_PLUS_2H.toEpochMilli());
+    feed(resolver.grant(complete("okta", T0_PLUS_2H)), T0_PLUS_2H.toEpochMilli());
+    watermark(T0_PLUS_5H);
+    Finding open = snapshotFinding();
+    assertThat(open.getStatus()).isEqualTo(io.leaverwatch.schema.FindingStatus.OPEN);
+
+    // the next okta snapshot, read to its end, no longer lists the user
+    feed(resolver.grant(complete("okta", T0_PLUS_1D)), T0_PLUS_1D.toEpochMilli());
+    Finding resolved = snapshotFinding();
+    assertThat(resolved.getStatus()).isEqualTo(io.leaverwatch.schema.FindingStatus.RESOLVED);
+    assertThat(resolved.getResolution())
+        .isEqualTo("no longer in the okta access snapshot of " + T0_PLUS_1D);
+    assertThat(resolved.getRevision()).isGreaterThan(open.getRevision());
+  }
+
+  private static io.leaverwatch.schema.AccessGrant complete(String system, Instant at) {
+    return io.leaverwatch.schema.AccessGrant.newBuilder()
+        .setSystem(system)
+        .setGrant("")
+        .setObservedAt(at)
+        .setComplete(true)
+        .build();
+  }
+
+  private Finding snapshotFinding() {
+    List<Finding> fromSnapshot =
+        latestOf(FindingType.RETAINED_ACCESS).stream()
+            .filter(f -> f.getRuleId().contains("snapshot"))
+            .collect(Collectors.toList());
+    assertThat(fromSnapshot).hasSize(1);
+    return fromSnapshot.get(0);
+  }
+
   // ---------------------------------------------------------------- driving the harness
 
   private void identities() throws Exception {

@@ -144,6 +144,10 @@ final class TestSignals {
       return resolver.onEvent(e);
     }
 
+    List<PersonSignal> grant(io.leaverwatch.schema.AccessGrant g) {
+      return resolver.onGrant(g);
+    }
+
     /** What the job routes to the per-person detectors. */
     static List<PersonSignal> forPersons(List<PersonSignal> signals) {
       return signals.stream()

@@ -3,6 +3,7 @@ package io.leaverwatch.alerting.kafka;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leaverwatch.alerting.AlertStats;
 import io.leaverwatch.alerting.DeadLetters;
+import io.leaverwatch.alerting.DeliveryHooks;
 import io.leaverwatch.alerting.Dispatcher;
 import io.leaverwatch.core.json.Json;
 import io.leaverwatch.schema.Finding;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * read_committed} (findings of aborted job transactions are never seen), hands each to the
  * dispatcher and commits an offset only when every record below it has its deliveries in the
  * ledger. Killed anywhere, a restart re-reads at most the records whose delivery was not recorded,
- * and the ledger turns those it had already recorded into no-ops.
+ * and the ledger turns those it had already recorded into no-ops. With the ledger on its topic
+ * ({@link KafkaLedgerStore}) the offsets go into the ledger producer's transaction ({@code
+ * sendOffsetsToTransaction}), committed with the ledger records not yet committed; with the file
+ * ledger they are committed by the consumer after the file is forced to disk.
  */
 public final class KafkaAlertLoop {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaAlertLoop.class);
@@ -49,6 +53,9 @@ public final class KafkaAlertLoop {
   private final Clock clock;
   private final OffsetTracker tracker = new OffsetTracker();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private KafkaLedgerStore transactionalLedger;
+  private DeliveryHooks hooks = DeliveryHooks.NONE;
+  private boolean failed;
 
   public KafkaAlertLoop(
       Consumer<byte[], byte[]> consumer,
@@ -63,6 +70,18 @@ public final class KafkaAlertLoop {
     this.dlq = dlq;
     this.stats = stats;
     this.clock = clock;
+  }
+
+  /** Offsets commit in the transactions of this ledger store instead of the consumer's. */
+  public KafkaAlertLoop committingThrough(KafkaLedgerStore store) {
+    this.transactionalLedger = store;
+    return this;
+  }
+
+  /** Test-only crash injection ({@link DeliveryHooks#beforeOffsetCommit}). */
+  public KafkaAlertLoop withHooks(DeliveryHooks hooks) {
+    this.hooks = hooks;
+    return this;
   }
 
   /** Consumer settings: read_committed, manual commits, bytes in (decoded here). */
@@ -94,7 +113,9 @@ public final class KafkaAlertLoop {
         new ConsumerRebalanceListener() {
           @Override
           public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commit();
+            if (!failed) {
+              commit(); // not after a failure: its state is suspect, the ledger decides again
+            }
             partitions.forEach(tracker::forget);
             partitions.forEach(committed::remove);
           }
@@ -102,6 +123,15 @@ public final class KafkaAlertLoop {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
         });
+    try {
+      loop(stop);
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private void loop(AtomicBoolean stop) throws InterruptedException {
     boolean paused = false;
     while (!stop.get()) {
       Instant now = clock.instant();
@@ -160,7 +190,9 @@ public final class KafkaAlertLoop {
 
   /** Commits, per partition, the offset below which every delivery is in the ledger. */
   void commit() {
-    dispatcher.sync();
+    if (transactionalLedger == null) {
+      dispatcher.sync();
+    }
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     tracker
         .committable()
@@ -171,9 +203,15 @@ public final class KafkaAlertLoop {
               }
             });
     if (out.isEmpty()) {
+      dispatcher.sync();
       return;
     }
-    consumer.commitSync(out);
+    hooks.beforeOffsetCommit();
+    if (transactionalLedger != null) {
+      transactionalLedger.commit(out, consumer.groupMetadata());
+    } else {
+      consumer.commitSync(out);
+    }
     out.forEach((tp, om) -> committed.put(tp, om.offset()));
   }
 }

@@ -12,6 +12,9 @@ package io.leaverwatch.alerting.ledger;
  * @param ts the Slack message timestamp that later revisions update in place
  * @param channel the Slack channel id that message lives in
  * @param digestLine for {@link State#DIGEST_PENDING}: the line the digest will show
+ * @param intent a send that was about to happen when this entry was written (write-ahead): null
+ *     once the send is settled. A restart that finds one knows the request may have reached the
+ *     receiver, and for Slack looks the message up before posting again.
  */
 public record LedgerEntry(
     String findingId,
@@ -23,7 +26,33 @@ public record LedgerEntry(
     String ts,
     String channel,
     String digestLine,
-    long atMillis) {
+    long atMillis,
+    Intent intent) {
+
+  public LedgerEntry(
+      String findingId,
+      String receiver,
+      long revision,
+      String status,
+      String severity,
+      State state,
+      String ts,
+      String channel,
+      String digestLine,
+      long atMillis) {
+    this(
+        findingId,
+        receiver,
+        revision,
+        status,
+        severity,
+        state,
+        ts,
+        channel,
+        digestLine,
+        atMillis,
+        null);
+  }
 
   public enum State {
     /** Sent on its own (a PagerDuty event, a Slack message). */
@@ -33,7 +62,36 @@ public record LedgerEntry(
     /** Included in a digest that was sent. */
     DIGESTED,
     /** Refused permanently by the receiver: in the DLQ with the reason. */
-    DEAD
+    DEAD,
+    /** Nothing settled yet: only the {@link #intent} of a first send is recorded. */
+    NONE
+  }
+
+  /**
+   * A request about to be sent: the action (TRIGGER, RESOLVE, POST, UPDATE), the finding revision,
+   * status and severity it carries, and when it was written (bounds the Slack history lookup).
+   */
+  public record Intent(
+      String action, long revision, String status, String severity, long atMillis) {}
+
+  /** Whether anything was settled for this receiver (a {@link State#NONE} entry counts as none). */
+  public boolean settled() {
+    return state != State.NONE;
+  }
+
+  public LedgerEntry withIntent(Intent i) {
+    return new LedgerEntry(
+        findingId,
+        receiver,
+        revision,
+        status,
+        severity,
+        state,
+        ts,
+        channel,
+        digestLine,
+        atMillis,
+        i);
   }
 
   public String key() {

@@ -3,7 +3,8 @@ package io.leaverwatch.alerting.send;
 import java.time.Duration;
 
 /** How a receiver answered one request. */
-public record Outcome(Kind kind, String reason, Duration retryAfter, String ts, String channel) {
+public record Outcome(
+    Kind kind, String reason, Duration retryAfter, String ts, String channel, long revision) {
   public enum Kind {
     /** Accepted (PagerDuty 202, Slack {@code ok:true}). */
     DELIVERED,
@@ -14,7 +15,22 @@ public record Outcome(Kind kind, String reason, Duration retryAfter, String ts, 
     /** 401/403, Slack invalid_auth and the like: the receiver is failing; keep and retry. */
     AUTH_FAILED,
     /** Refused for good (PagerDuty 400, Slack {@code invalid_blocks}): to the DLQ with reason. */
-    REJECTED
+    REJECTED,
+    /** A lookup found no message of the finding: it was never posted. */
+    NOT_FOUND
+  }
+
+  public Outcome(Kind kind, String reason, Duration retryAfter, String ts, String channel) {
+    this(kind, reason, retryAfter, ts, channel, -1);
+  }
+
+  /** A lookup found the finding's message at {@code ts}, carrying {@code revision}. */
+  public static Outcome found(String ts, String channel, long revision) {
+    return new Outcome(Kind.DELIVERED, null, null, ts, channel, revision);
+  }
+
+  public static Outcome notFound(String reason) {
+    return new Outcome(Kind.NOT_FOUND, reason, null, null, null);
   }
 
   public static Outcome delivered(String ts, String channel) {

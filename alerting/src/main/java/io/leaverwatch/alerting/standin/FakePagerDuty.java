@@ -32,12 +32,16 @@ public final class FakePagerDuty extends StandInServer {
     public int resolves;
     public String severity;
     public String summary;
+
+    /** Triggers identical to the one before (same severity, summary, still triggered). */
+    public int repeats;
   }
 
   private final Map<String, Alert> alerts = new LinkedHashMap<>();
   private final List<JsonNode> accepted = new ArrayList<>();
   private int triggers;
   private int resolves;
+  private int repeats;
 
   public FakePagerDuty() throws IOException {
     this(Clock.systemUTC());
@@ -98,6 +102,14 @@ public final class FakePagerDuty extends StandInServer {
     accepted.add(n);
     Alert a = alerts.computeIfAbsent(dedup, k -> new Alert());
     if (action.equals("trigger")) {
+      // PagerDuty de-duplicates a trigger of an open alert into it; count such identical repeats
+      if (a.triggers > 0
+          && a.status.equals("triggered")
+          && n.path("payload").path("severity").asText().equals(a.severity)
+          && n.path("payload").path("summary").asText().equals(a.summary)) {
+        a.repeats++;
+        repeats++;
+      }
       triggers++;
       a.triggers++;
       a.status = "triggered";
@@ -149,5 +161,15 @@ public final class FakePagerDuty extends StandInServer {
 
   public synchronized int resolves() {
     return resolves;
+  }
+
+  /** Triggers that repeated the alert's last one exactly, which PagerDuty folds into it. */
+  public synchronized int repeatedTriggers() {
+    return repeats;
+  }
+
+  /** Triggers that changed what PagerDuty shows: the first of an alert, a new severity. */
+  public synchronized int distinctTriggers() {
+    return triggers - repeats;
   }
 }

@@ -71,9 +71,14 @@ class KafkaAlertITCase {
   }
 
   static KafkaProducer<byte[], byte[]> producer() {
+    return producerFor(cluster, "it-findings");
+  }
+
+  /** A transactional producer of findings, as the detection job writes them. */
+  static KafkaProducer<byte[], byte[]> producerFor(KafkaClusterTestKit cluster, String txId) {
     Properties p = new Properties();
     p.put("bootstrap.servers", cluster.bootstrapServers());
-    p.put("transactional.id", "it-findings");
+    p.put("transactional.id", txId);
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
@@ -156,7 +161,14 @@ class KafkaAlertITCase {
             () -> {
               try {
                 AlertRun.streaming(
-                    o, AlertRun.prepare(o, Map.of()), consumer, TOPIC, "unused.dlq", stop, stats);
+                    o,
+                    AlertRun.prepare(o, Map.of()),
+                    consumer,
+                    TOPIC,
+                    "unused.dlq",
+                    "unused.ledger",
+                    stop,
+                    stats);
               } catch (Throwable e) {
                 error.set(e);
               }

@@ -82,6 +82,19 @@ public final class IdentityResolver implements Serializable {
   }
 
   public List<PersonSignal> onGrant(AccessGrant g) {
+    if (SnapshotResolution.isComplete(g)) {
+      // a snapshot of a system is complete: every departed person learns which grants it lacked
+      List<PersonSignal> out = new ArrayList<>(departed.size());
+      for (String p : departed) {
+        out.add(
+            PersonSignal.newBuilder()
+                .setKind(SignalKind.GRANT)
+                .setPersonId(p)
+                .setGrant(AccessGrant.newBuilder(g).setPersonId(p).build())
+                .build());
+      }
+      return out;
+    }
     String person = g.getPersonId();
     if (person == null && g.getIdentity() != null) {
       for (String key : IdentityKeys.ofLink(g.getSystem(), g.getIdentity())) {

@@ -134,6 +134,10 @@ public final class PersonDetector implements Serializable {
   }
 
   public DetectorOutput onGrant(PersonState s, AccessGrant g) {
+    if (SnapshotResolution.isComplete(g)) {
+      return SnapshotResolution.onComplete(
+          s, g, streaming, k -> grantFinding(s, k, s.grants.get(k)));
+    }
     if (g.getPersonId() != null) {
       s.personId = g.getPersonId();
     }
@@ -324,10 +328,14 @@ public final class PersonDetector implements Serializable {
   }
 
   private Optional<Finding> grantFinding(PersonState s, String key, long observedAt) {
+    if (SnapshotResolution.isCompletionKey(key)) {
+      return Optional.empty();
+    }
     GrantKey g = GrantKey.decode(key);
+    RoleBaseline b = baseline(s);
     return first(
-        snapshotRule.evaluate(
-            s, baseline(s), new Trigger.Snapshot(g.system(), g.grant(), observedAt)));
+            snapshotRule.evaluate(s, b, new Trigger.Snapshot(g.system(), g.grant(), observedAt)))
+        .map(open -> SnapshotResolution.decide(s, b, key, open));
   }
 
   /** A required step that was not done by its deadline: the access was retained past its SLA. */
@@ -362,6 +370,9 @@ public final class PersonDetector implements Serializable {
     }
     if (!steps.isEmpty() && rollupTime(s, b) <= s.deadlinesJudgedUntil) {
       incompleteFinding(s, b, known).ifPresent(out::add);
+    }
+    for (Map.Entry<String, Long> g : s.grants.entrySet()) {
+      grantFinding(s, g.getKey(), g.getValue()).ifPresent(out::add);
     }
     return out;
   }

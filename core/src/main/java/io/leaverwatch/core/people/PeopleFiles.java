@@ -16,7 +16,9 @@ import java.util.Set;
  *   <li>departures: person_id, email, role, notice_at (optional), departed_at, status (DEPARTED or
  *       RESCINDED; default DEPARTED)
  *   <li>identities: person_id, system (okta, github, aws, email), identity
- *   <li>access: person_id or identity, system, grant, observed_at
+ *   <li>access: person_id or identity, system, grant, observed_at; or system, observed_at and
+ *       complete=true: the snapshot of that system taken then is complete (a grant of it seen
+ *       before and not since is gone)
  * </ul>
  */
 public final class PeopleFiles {
@@ -82,6 +84,19 @@ public final class PeopleFiles {
           String system = row.required("system").toLowerCase(Locale.ROOT);
           if (!GRANT_SYSTEMS.contains(system)) {
             throw row.error("system", "'" + system + "' must be one of okta, github, aws");
+          }
+          String complete = row.optional("complete");
+          if (complete != null && !complete.equalsIgnoreCase("false")) {
+            if (!complete.equalsIgnoreCase("true")) {
+              throw row.error("complete", "'" + complete + "' must be true or false");
+            }
+            // the marker that the snapshot of this system at observed_at is complete
+            return AccessGrant.newBuilder()
+                .setSystem(system)
+                .setGrant("")
+                .setObservedAt(row.instant("observed_at", true))
+                .setComplete(true)
+                .build();
           }
           String person = row.optional("person_id");
           String identity = row.optional("identity");

@@ -53,6 +53,9 @@ public final class RecordJson {
       g.writeStringField("system", a.getSystem());
       g.writeStringField("grant", a.getGrant());
       g.writeStringField("observed_at", a.getObservedAt().toString());
+      if (Boolean.TRUE.equals(a.getComplete())) {
+        g.writeBooleanField("complete", true);
+      }
       g.writeEndObject();
     }
     return out.toString();

@@ -11,11 +11,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Lists the access that is active right now in one system. */
+/**
+ * Lists the access that is active right now in one system. A snapshot that was read to its end
+ * closes with {@link #complete}: the detectors then know that a grant the snapshot did not show is
+ * gone, which they cannot tell from a list of active grants alone. A snapshot that failed part way
+ * throws instead, and no marker is sent.
+ */
 public interface AccessSnapshot {
   String system();
 
+  /** Every active grant, then the completeness marker of this snapshot. */
   List<AccessGrant> collect(Instant observedAt) throws SourceException, InterruptedException;
+
+  /** The marker that the snapshot of {@code system} taken at {@code takenAt} is complete. */
+  static AccessGrant complete(String system, Instant takenAt) {
+    return AccessGrant.newBuilder()
+        .setSystem(system)
+        .setGrant("")
+        .setObservedAt(takenAt)
+        .setComplete(true)
+        .build();
+  }
+
+  /** Whether a record is a completeness marker rather than a grant. */
+  static boolean isComplete(AccessGrant g) {
+    return Boolean.TRUE.equals(g.getComplete());
+  }
 
   static AccessGrant grant(String system, String identity, String grant, Instant observedAt) {
     return AccessGrant.newBuilder()

@@ -37,6 +37,7 @@ public final class GitHubAccessSnapshot implements AccessSnapshot {
         "/orgs/" + org + "/outside_collaborators?per_page=100",
         "outside_collaborator:" + org,
         observedAt);
+    out.add(AccessSnapshot.complete(system(), observedAt));
     return out;
   }
 

@@ -50,6 +50,7 @@ public final class IamAccessSnapshot implements AccessSnapshot {
     } catch (SdkException e) {
       throw new SourceException("IAM snapshot failed: " + e.getMessage(), e.retryable(), e);
     }
+    out.add(AccessSnapshot.complete(system(), observedAt));
     return out;
   }
 }

@@ -54,6 +54,7 @@ public final class OktaAccessSnapshot implements AccessSnapshot {
         }
       }
     }
+    out.add(AccessSnapshot.complete(system(), observedAt));
     return out;
   }
 }

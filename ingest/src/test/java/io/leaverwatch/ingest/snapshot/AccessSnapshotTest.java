@@ -22,8 +22,13 @@ class AccessSnapshotTest {
   static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
   final FakeClock clock = new FakeClock(T0);
 
+  /** The grants of a snapshot, after checking it ends with its completeness marker. */
   static List<String> grants(List<AccessGrant> gs) {
-    return gs.stream()
+    AccessGrant last = gs.get(gs.size() - 1);
+    assertThat(AccessSnapshot.isComplete(last)).as("the snapshot ends with its marker").isTrue();
+    assertThat(last.getObservedAt()).isEqualTo(T0);
+    assertThat(gs.subList(0, gs.size() - 1)).noneMatch(AccessSnapshot::isComplete);
+    return gs.subList(0, gs.size() - 1).stream()
         .map(g -> g.getSystem() + " " + g.getIdentity() + " " + g.getGrant())
         .toList();
   }
