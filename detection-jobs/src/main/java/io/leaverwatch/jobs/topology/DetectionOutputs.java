@@ -1,4 +1,4 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.DeadLetter;

@@ -1,10 +1,10 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
-import static io.leaverwatch.jobs.TestSignals.ALICE_EMAIL;
-import static io.leaverwatch.jobs.TestSignals.PAST_HORIZON;
-import static io.leaverwatch.jobs.TestSignals.T0;
-import static io.leaverwatch.jobs.TestSignals.aliceSession;
-import static io.leaverwatch.jobs.TestSignals.link;
+import static io.leaverwatch.jobs.topology.TestSignals.ALICE_EMAIL;
+import static io.leaverwatch.jobs.topology.TestSignals.PAST_HORIZON;
+import static io.leaverwatch.jobs.topology.TestSignals.T0;
+import static io.leaverwatch.jobs.topology.TestSignals.aliceSession;
+import static io.leaverwatch.jobs.topology.TestSignals.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leaverwatch.schema.AuditEvent;

@@ -1,6 +1,7 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
 import io.leaverwatch.core.detect.IdentityResolver;
+import io.leaverwatch.jobs.TestDirs;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;

@@ -1,9 +1,9 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
-import static io.leaverwatch.jobs.TestSignals.ALICE_EMAIL;
-import static io.leaverwatch.jobs.TestSignals.T0;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_1D;
-import static io.leaverwatch.jobs.TestSignals.link;
+import static io.leaverwatch.jobs.topology.TestSignals.ALICE_EMAIL;
+import static io.leaverwatch.jobs.topology.TestSignals.T0;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_1D;
+import static io.leaverwatch.jobs.topology.TestSignals.link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leaverwatch.schema.AuditEvent;
@@ -148,7 +148,7 @@ class ClockSkewTest {
     Partition() throws Exception {
       normalize = normalizer();
       watermarks =
-          DetectionJob.watermarks(DetectionConfig.streaming(TestSignals.rulesDir().toString()))
+          DetectionTopology.watermarks(DetectionConfig.streaming(TestSignals.rulesDir().toString()))
               .createWatermarkGenerator(
                   new WatermarkGeneratorSupplier.Context() {
                     @Override

@@ -1,20 +1,20 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
-import static io.leaverwatch.jobs.TestSignals.ALICE_EMAIL;
-import static io.leaverwatch.jobs.TestSignals.PAST_HORIZON;
-import static io.leaverwatch.jobs.TestSignals.T0;
-import static io.leaverwatch.jobs.TestSignals.T0_MINUS_5D;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_10M;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_1D;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_1H;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_2H;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_30M;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_59M;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_5H;
-import static io.leaverwatch.jobs.TestSignals.aliceSession;
-import static io.leaverwatch.jobs.TestSignals.deactivateAlice;
-import static io.leaverwatch.jobs.TestSignals.link;
-import static io.leaverwatch.jobs.TestSignals.rescinded;
+import static io.leaverwatch.jobs.topology.TestSignals.ALICE_EMAIL;
+import static io.leaverwatch.jobs.topology.TestSignals.PAST_HORIZON;
+import static io.leaverwatch.jobs.topology.TestSignals.T0;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_MINUS_5D;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_10M;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_1D;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_1H;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_2H;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_30M;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_59M;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_5H;
+import static io.leaverwatch.jobs.topology.TestSignals.aliceSession;
+import static io.leaverwatch.jobs.topology.TestSignals.deactivateAlice;
+import static io.leaverwatch.jobs.topology.TestSignals.link;
+import static io.leaverwatch.jobs.topology.TestSignals.rescinded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leaverwatch.schema.AuditEvent;

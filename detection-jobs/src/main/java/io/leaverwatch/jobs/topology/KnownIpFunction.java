@@ -1,4 +1,4 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
 import io.leaverwatch.core.detect.IpState;
 import io.leaverwatch.core.detect.KnownIpDetector;

@@ -1,4 +1,4 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
 import io.leaverwatch.schema.AccessGrant;
 import io.leaverwatch.schema.Departure;

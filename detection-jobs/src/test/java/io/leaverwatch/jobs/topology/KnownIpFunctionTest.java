@@ -1,12 +1,12 @@
-package io.leaverwatch.jobs;
+package io.leaverwatch.jobs.topology;
 
-import static io.leaverwatch.jobs.TestSignals.ALICE_EMAIL;
-import static io.leaverwatch.jobs.TestSignals.T0;
-import static io.leaverwatch.jobs.TestSignals.T0_MINUS_5D;
-import static io.leaverwatch.jobs.TestSignals.T0_PLUS_2H;
-import static io.leaverwatch.jobs.TestSignals.aliceSession;
-import static io.leaverwatch.jobs.TestSignals.link;
-import static io.leaverwatch.jobs.TestSignals.oktaUser;
+import static io.leaverwatch.jobs.topology.TestSignals.ALICE_EMAIL;
+import static io.leaverwatch.jobs.topology.TestSignals.T0;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_MINUS_5D;
+import static io.leaverwatch.jobs.topology.TestSignals.T0_PLUS_2H;
+import static io.leaverwatch.jobs.topology.TestSignals.aliceSession;
+import static io.leaverwatch.jobs.topology.TestSignals.link;
+import static io.leaverwatch.jobs.topology.TestSignals.oktaUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leaverwatch.schema.ActionClass;
