@@ -1,6 +1,6 @@
 package io.leaverwatch.jobs.bounded;
 
-import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.jobs.topology.DetectionConfig;
 import io.leaverwatch.jobs.topology.DetectionOutputs;

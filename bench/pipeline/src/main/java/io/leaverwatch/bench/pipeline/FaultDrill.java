@@ -16,6 +16,7 @@ import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.jobs.bounded.BoundedDetection;
@@ -68,6 +69,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -313,7 +315,7 @@ final class FaultDrill {
 
         Chaos chaos = new Chaos(plan, cluster, job, esProxy, kafka, progress);
         chaos.runAll();
-        rawIn = endOffsets(kafka.get().bootstrapServers(), topics.get("raw"), 2);
+        rawIn = endOffsets(kafka.get(), topics.get("raw"));
 
         progress.line("waiting for the findings in Elasticsearch to equal the oracle");
         Map<String, FindingView> actual;
@@ -754,15 +756,10 @@ final class FaultDrill {
     }
   }
 
-  private static long endOffsets(String bootstrap, String topic, int partitions) {
-    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (int i = 0; i < partitions; i++) {
-        parts.add(new TopicPartition(topic, i));
-      }
-      return c.endOffsets(parts, Duration.ofSeconds(30)).values().stream()
-          .mapToLong(Long::longValue)
-          .sum();
+  /** What the job's readers (read_committed) see of {@code topic}. */
+  private static long endOffsets(EmbeddedKafka kafka, String topic) {
+    try (var c = TopicOffsets.reader(kafka.bootstrapServers(), IsolationLevel.READ_COMMITTED)) {
+      return TopicOffsets.endOffsets(c, topic);
     }
   }
 

@@ -13,6 +13,7 @@ import io.leaverwatch.core.normalize.EventNormalizer;
 import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.jobs.pipeline.PipelineConfig;
 import io.leaverwatch.jobs.pipeline.StreamingPipeline;
@@ -313,7 +314,7 @@ final class PipelineBench implements AutoCloseable {
       while (count < events) {
         pause(Duration.ofMillis(100));
         long now = System.nanoTime();
-        long c = endOffsets(eventsTopic, 2) + endOffsets(dlqTopic, 1);
+        long c = endOffsets(eventsTopic) + endOffsets(dlqTopic);
         if (c != count) {
           count = c;
           lastChange = now;
@@ -338,7 +339,7 @@ final class PipelineBench implements AutoCloseable {
       progress.line(
           "%s: %,d events in %.2f s after RUNNING; findings topic at offset %,d (every version"
               + " of a finding, and transaction markers)",
-          tag, count, secs, endOffsets(env.get(PipelineConfig.envName("topics.findings")), 2));
+          tag, count, secs, endOffsets(env.get(PipelineConfig.envName("topics.findings"))));
       return count / secs;
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
@@ -432,11 +433,7 @@ final class PipelineBench implements AutoCloseable {
     throw new IllegalStateException("the job did not reach RUNNING within 60 s");
   }
 
-  /**
-   * The end offsets of a topic's partitions, summed, through one plain consumer (no group): the
-   * admin client's listOffsets allocated tens of MB per call here, enough to make the garbage
-   * collector of the measured JVM a bench artefact. Called from the bench's main thread only.
-   */
+  /** The consumer {@link TopicOffsets} reads end offsets with. Called from the main thread only. */
   private KafkaConsumer<byte[], byte[]> offsetsConsumer() {
     if (offsets == null) {
       Properties p = consumerProps("unused");
@@ -446,15 +443,8 @@ final class PipelineBench implements AutoCloseable {
     return offsets;
   }
 
-  private long endOffsets(String topic, int partitions) {
-    KafkaConsumer<byte[], byte[]> consumer = offsetsConsumer();
-    List<TopicPartition> parts = new ArrayList<>();
-    for (int i = 0; i < partitions; i++) {
-      parts.add(new TopicPartition(topic, i));
-    }
-    return consumer.endOffsets(parts, Duration.ofSeconds(30)).values().stream()
-        .mapToLong(Long::longValue)
-        .sum();
+  private long endOffsets(String topic) {
+    return TopicOffsets.endOffsets(offsetsConsumer(), topic);
   }
 
   // ------------------------------------------------------------------ (4) latency
@@ -501,7 +491,7 @@ final class PipelineBench implements AutoCloseable {
       Future<?> feeder = threads.submit(() -> feed(producer, rate, stop, sent));
       // warm up: the job has read the people topics and normalises the background
       long warm = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (endOffsets(eventsTopic, 2) < Math.min(rate.get() * 5L, 50_000)
+      while (endOffsets(eventsTopic) < Math.min(rate.get() * 5L, 50_000)
           && System.nanoTime() < warm) {
         pause(Duration.ofMillis(200));
         if (feeder.isDone()) {
@@ -662,7 +652,7 @@ final class PipelineBench implements AutoCloseable {
       Future<?> feeder)
       throws Exception {
     for (int step = 0; step < 4; step++) {
-      long done0 = endOffsets(eventsTopic, 2);
+      long done0 = endOffsets(eventsTopic);
       long sent0 = sent.get();
       long t0 = System.nanoTime();
       pause(Duration.ofSeconds(10));
@@ -670,9 +660,9 @@ final class PipelineBench implements AutoCloseable {
         feeder.get();
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      double done = (endOffsets(eventsTopic, 2) - done0) / secs;
+      double done = (endOffsets(eventsTopic) - done0) / secs;
       double fed = (sent.get() - sent0) / secs;
-      long backlog = sent.get() - endOffsets(eventsTopic, 2);
+      long backlog = sent.get() - endOffsets(eventsTopic);
       if (done >= fed * 0.97 && backlog < rate.get()) {
         progress.line(
             "latency: the job keeps up with %,.0f events/s (backlog %,d events)", fed, backlog);
@@ -685,7 +675,7 @@ final class PipelineBench implements AutoCloseable {
           fed, done, backlog, lower);
       rate.set(lower);
       long drain = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (sent.get() - endOffsets(eventsTopic, 2) > lower && System.nanoTime() < drain) {
+      while (sent.get() - endOffsets(eventsTopic) > lower && System.nanoTime() < drain) {
         pause(Duration.ofMillis(500));
       }
     }
