@@ -102,10 +102,16 @@ public final class StreamingPipeline {
                 "iam.access-snapshots")
             .uid("kafka-access");
 
+    DetectionSources sources = DetectionSources.streaming(raw, departures, identities, grants);
+    if (!cfg.rulesReloadInterval().isZero()) {
+      sources =
+          sources.withRulesUpdates(
+              RulesFolderPoller.updates(env, rulesDir, cfg.rulesReloadInterval()));
+    }
     DetectionOutputs out =
         DetectionTopology.buildTopology(
             env,
-            DetectionSources.streaming(raw, departures, identities, grants),
+            sources,
             new DetectionConfig(true, rulesDir, cfg.maxOutOfOrderness(), null, cfg.maxClockSkew()));
 
     // A finding is re-emitted as it grows (more events, a higher severity): every version of an

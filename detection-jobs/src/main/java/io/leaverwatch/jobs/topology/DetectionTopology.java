@@ -1,13 +1,16 @@
 package io.leaverwatch.jobs.topology;
 
+import io.leaverwatch.core.bundle.RulesBundle;
 import io.leaverwatch.jobs.serde.PersonSignalTypeInfo;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.PersonSignal;
 import io.leaverwatch.schema.SignalKind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -44,11 +47,13 @@ public final class DetectionTopology {
       StreamExecutionEnvironment env, DetectionSources sources, DetectionConfig config) {
     // signals cross two shuffles, every event among them: written field by field, not by Avro
     TypeInformation<PersonSignal> signalType = new PersonSignalTypeInfo();
+    // the rules as data, read once here: no operator reads the folder
+    RulesBundle rules = RulesBundle.read(Path.of(config.rulesDir()));
 
     SingleOutputStreamOperator<AuditEvent> events =
         sources
             .rawEvents()
-            .process(new NormalizeFunction(config.rulesDir(), config.maxClockSkew()))
+            .process(new NormalizeFunction(rules, config.maxClockSkew()))
             .returns(new AvroTypeInfo<>(AuditEvent.class))
             .uid("normalize")
             .name("parse + normalise");
@@ -86,7 +91,8 @@ public final class DetectionTopology {
 
     SingleOutputStreamOperator<Finding> personFindings =
         DataStreamUtils.reinterpretAsKeyedStream(routed, PersonSignal::getPersonId, Types.STRING)
-            .process(new PersonDetectorFunction(config))
+            .connect(rulesUpdates(env, sources, rules).broadcast(PersonDetectorFunction.RULES))
+            .process(new PersonDetectorFunction(config, rules))
             .returns(new AvroTypeInfo<>(Finding.class))
             .setParallelism(1)
             .uid("person-detectors")
@@ -100,7 +106,7 @@ public final class DetectionTopology {
             .getSideOutput(RouteSignals.SOURCE_IP)
             .keyBy(s -> s.getEvent().getSourceIp())
             .connect(departures)
-            .process(new KnownIpFunction(config))
+            .process(new KnownIpFunction(config, rules))
             .returns(new AvroTypeInfo<>(Finding.class))
             .uid("known-ip-detector")
             .name("known-IP detector");
@@ -112,6 +118,18 @@ public final class DetectionTopology {
         personFindings.getSideOutput(PersonDetectorFunction.STEP_STATUSES),
         events.getSideOutput(NormalizeFunction.DEAD_LETTERS),
         events);
+  }
+
+  /** The sources' bundles of the rules, or (none given) the bundle the job is built with. */
+  private static DataStream<Map<String, String>> rulesUpdates(
+      StreamExecutionEnvironment env, DetectionSources sources, RulesBundle rules) {
+    if (sources.rulesUpdates() != null) {
+      return sources.rulesUpdates();
+    }
+    return env.fromData(List.of(rules.toWire()), Types.MAP(Types.STRING, Types.STRING))
+        .setParallelism(1)
+        .uid("rules-as-built")
+        .name("rules as built");
   }
 
   static WatermarkStrategy<AuditEvent> watermarks(DetectionConfig config) {

@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs.topology;
 
+import io.leaverwatch.core.bundle.RulesBundle;
 import io.leaverwatch.core.detect.IpState;
 import io.leaverwatch.core.detect.KnownIpDetector;
 import io.leaverwatch.core.rules.RuleSetLoader;
@@ -31,17 +32,26 @@ public final class KnownIpFunction
   private static final long END_OF_INPUT = Long.MAX_VALUE - 1;
 
   private final DetectionConfig config;
+  private final HashMap<String, String> rules;
   private transient KnownIpDetector detector;
   private transient ValueStateDescriptor<IpState> stateDescriptor;
   private transient ValueState<IpState> state;
 
+  /** With the rules folder of {@code config} as it is now, read here (where the job is built). */
   public KnownIpFunction(DetectionConfig config) {
+    this(config, RulesBundle.read(Path.of(config.rulesDir())));
+  }
+
+  /** The rules travel with the job graph; the known-IP limits change with the job's next start. */
+  public KnownIpFunction(DetectionConfig config, RulesBundle rules) {
     this.config = config;
+    this.rules = new HashMap<>(rules.toWire());
   }
 
   @Override
   public void open(OpenContext ctx) {
-    detector = new KnownIpDetector(RuleSetLoader.load(Path.of(config.rulesDir())));
+    detector =
+        RulesBundle.fromWire(rules).load(dir -> new KnownIpDetector(RuleSetLoader.load(dir)));
     stateDescriptor =
         new ValueStateDescriptor<>("ip", io.leaverwatch.jobs.state.IpStateSerializer.INSTANCE);
     state = getRuntimeContext().getState(stateDescriptor);

@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs.topology;
 
+import io.leaverwatch.core.bundle.RulesBundle;
 import io.leaverwatch.core.normalize.ActionClassifier;
 import io.leaverwatch.core.normalize.ClockSkewCheck;
 import io.leaverwatch.core.normalize.EventNormalizer;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -29,7 +31,7 @@ public final class NormalizeFunction extends ProcessFunction<RawAuditRecord, Aud
           "dead-letters",
           new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(DeadLetter.class));
 
-  private final String rulesDir;
+  private final HashMap<String, String> rules;
   private final ClockSkewCheck clockSkew;
   private transient EventNormalizer normalizer;
   private transient Counter in;
@@ -40,14 +42,25 @@ public final class NormalizeFunction extends ProcessFunction<RawAuditRecord, Aud
     this(rulesDir, ClockSkewCheck.DEFAULT_MAX_SKEW);
   }
 
+  /** With the rules folder as it is now, read here (where the job is built). */
   public NormalizeFunction(String rulesDir, Duration maxClockSkew) {
-    this.rulesDir = rulesDir;
+    this(RulesBundle.read(Path.of(rulesDir)), maxClockSkew);
+  }
+
+  /**
+   * The action classes travel with the job graph: they change with the job's next start. (Taking
+   * them from a broadcast input would end the chain of the source and this first step, and with it
+   * the job's throughput.)
+   */
+  public NormalizeFunction(RulesBundle rules, Duration maxClockSkew) {
+    this.rules = new HashMap<>(rules.toWire());
     this.clockSkew = new ClockSkewCheck(maxClockSkew);
   }
 
   @Override
   public void open(OpenContext ctx) {
-    normalizer = new EventNormalizer(ActionClassifier.load(Path.of(rulesDir)));
+    normalizer =
+        RulesBundle.fromWire(rules).load(dir -> new EventNormalizer(ActionClassifier.load(dir)));
     in = getRuntimeContext().getMetricGroup().counter("recordsIn");
     normalized = getRuntimeContext().getMetricGroup().counter("eventsNormalized");
     rejected = getRuntimeContext().getMetricGroup().counter("recordsDeadLettered");

@@ -1,40 +1,67 @@
 package io.leaverwatch.jobs.topology;
 
+import io.leaverwatch.core.bundle.RulesBundle;
 import io.leaverwatch.core.detect.DetectorOutput;
 import io.leaverwatch.core.detect.PersonDetector;
 import io.leaverwatch.core.detect.PersonState;
-import io.leaverwatch.core.rules.RuleSet;
 import io.leaverwatch.core.rules.RuleSetLoader;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.OffboardingStepStatus;
 import io.leaverwatch.schema.PersonSignal;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Reads the person's state, lets {@link PersonDetector} decide, writes state, sets timers. */
+/**
+ * Reads the person's state, lets {@link PersonDetector} decide, writes state, sets timers. The
+ * rules come as data: the bundle the job was built with, then each new bundle of the broadcast
+ * input ({@link #RULES}), which takes effect from the next signal or timer on. The bundle in force
+ * is kept in broadcast state, so a restored job resumes with the rules it last ran with.
+ */
 public final class PersonDetectorFunction
-    extends KeyedProcessFunction<String, PersonSignal, Finding> {
+    extends KeyedBroadcastProcessFunction<String, PersonSignal, Map<String, String>, Finding> {
   public static final OutputTag<OffboardingStepStatus> STEP_STATUSES =
       new OutputTag<>("step-statuses", new AvroTypeInfo<>(OffboardingStepStatus.class));
 
+  /** The rules bundle in force ({@link RulesBundle#toWire()}), under {@link #IN_FORCE}. */
+  public static final MapStateDescriptor<String, Map<String, String>> RULES =
+      new MapStateDescriptor<>("rules", Types.STRING, Types.MAP(Types.STRING, Types.STRING));
+
+  private static final String IN_FORCE = "in-force";
+
   private final DetectionConfig config;
-  private transient PersonDetector detector;
+  private final HashMap<String, String> initialRules;
+  private transient LiveRules<PersonDetector> rules;
+  private transient boolean restoredRulesChecked;
   private transient ValueState<PersonState> state;
 
+  /** With the rules folder of {@code config} as it is now, read here (where the job is built). */
   public PersonDetectorFunction(DetectionConfig config) {
+    this(config, RulesBundle.read(Path.of(config.rulesDir())));
+  }
+
+  public PersonDetectorFunction(DetectionConfig config, RulesBundle initialRules) {
     this.config = config;
+    this.initialRules = new HashMap<>(initialRules.toWire());
   }
 
   @Override
   public void open(OpenContext ctx) {
-    RuleSet rules = RuleSetLoader.load(Path.of(config.rulesDir()));
-    detector = new PersonDetector(rules, config.streaming());
+    rules =
+        new LiveRules<>(
+            "person detectors",
+            RulesBundle.fromWire(initialRules),
+            dir -> new PersonDetector(RuleSetLoader.load(dir), config.streaming()));
     state =
         getRuntimeContext()
             .getState(
@@ -43,8 +70,9 @@ public final class PersonDetectorFunction
   }
 
   @Override
-  public void processElement(PersonSignal signal, Context ctx, Collector<Finding> out)
+  public void processElement(PersonSignal signal, ReadOnlyContext ctx, Collector<Finding> out)
       throws Exception {
+    PersonDetector detector = detector(ctx);
     PersonState s = state.value();
     if (s == null) {
       s = new PersonState();
@@ -82,7 +110,17 @@ public final class PersonDetectorFunction
   }
 
   @Override
+  public void processBroadcastElement(
+      Map<String, String> bundle, Context ctx, Collector<Finding> out) throws Exception {
+    restoredRules(ctx.getBroadcastState(RULES));
+    if (rules.offer(RulesBundle.fromWire(bundle))) {
+      ctx.getBroadcastState(RULES).put(IN_FORCE, bundle);
+    }
+  }
+
+  @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+    PersonDetector detector = detector(ctx);
     PersonState s = state.value();
     if (s == null) {
       return;
@@ -97,7 +135,25 @@ public final class PersonDetectorFunction
     }
   }
 
-  private void emit(PersonState s, DetectorOutput result, Context ctx, Collector<Finding> out) {
+  private PersonDetector detector(ReadOnlyContext ctx) throws Exception {
+    restoredRules(ctx.getBroadcastState(RULES));
+    return rules.current();
+  }
+
+  /** Once after (re)start: the bundle a restored job last ran with replaces the job graph's. */
+  private void restoredRules(ReadOnlyBroadcastState<String, Map<String, String>> state)
+      throws Exception {
+    if (!restoredRulesChecked) {
+      restoredRulesChecked = true;
+      Map<String, String> inForce = state.get(IN_FORCE);
+      if (inForce != null) {
+        rules.offer(RulesBundle.fromWire(inForce));
+      }
+    }
+  }
+
+  private void emit(
+      PersonState s, DetectorOutput result, ReadOnlyContext ctx, Collector<Finding> out) {
     result.findings.forEach(out::collect);
     result.steps.forEach(st -> ctx.output(STEP_STATUSES, st));
     if (config.streaming()) {

@@ -21,15 +21,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.clock.ManualClock;
@@ -216,12 +216,8 @@ class ClockSkewTest {
   @Test
   void aWrongClockOnOnePartitionWhileTheOtherIdlesFiresNoDeadlineEarly() throws Exception {
     TestSignals.Resolver resolver = new TestSignals.Resolver();
-    KeyedOneInputStreamOperatorTestHarness<String, PersonSignal, Finding> detector =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new PersonDetectorFunction(
-                DetectionConfig.streaming(TestSignals.rulesDir().toString())),
-            PersonSignal::getPersonId,
-            Types.STRING);
+    KeyedBroadcastOperatorTestHarness<String, PersonSignal, Map<String, String>, Finding> detector =
+        TestSignals.personDetectors();
     Partition okta = new Partition();
     Partition enterprise = new Partition();
     List<Partition> partitions = List.of(okta, enterprise);
@@ -247,7 +243,7 @@ class ClockSkewTest {
               long w = combined(partitions);
               if (w > fedWatermark[0]) {
                 fedWatermark[0] = w;
-                detector.processWatermark(w);
+                detector.watermark(w);
               }
             } catch (Exception ex) {
               throw new IllegalStateException(ex);
@@ -287,7 +283,7 @@ class ClockSkewTest {
               T0.plus(Duration.ofMinutes(31))));
       okta.tick(Duration.ofMillis(200));
       toDetector.accept(List.of());
-      detector.processWatermark(T0_PLUS_1D.plus(Duration.ofHours(1)).toEpochMilli());
+      detector.watermark(T0_PLUS_1D.plus(Duration.ofHours(1)).toEpochMilli());
 
       assertThat(detector.extractOutputValues())
           .extracting(Finding::getType)

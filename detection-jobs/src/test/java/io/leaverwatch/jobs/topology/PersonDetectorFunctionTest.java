@@ -28,11 +28,10 @@ import io.leaverwatch.schema.StepState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,17 +40,13 @@ import org.junit.jupiter.api.Test;
 class PersonDetectorFunctionTest {
   static final Departure ALICE = TestSignals.departure("p1", ALICE_EMAIL, T0);
 
-  private KeyedOneInputStreamOperatorTestHarness<String, PersonSignal, Finding> harness;
+  private KeyedBroadcastOperatorTestHarness<String, PersonSignal, Map<String, String>, Finding>
+      harness;
   private TestSignals.Resolver resolver;
 
   @BeforeEach
   void open() throws Exception {
-    harness =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new PersonDetectorFunction(
-                DetectionConfig.streaming(TestSignals.rulesDir().toString())),
-            PersonSignal::getPersonId,
-            Types.STRING);
+    harness = TestSignals.personDetectors();
     resolver = new TestSignals.Resolver();
     identities();
   }
@@ -176,7 +171,7 @@ class PersonDetectorFunctionTest {
     watermark(PAST_HORIZON);
 
     assertThat(harness.extractOutputValues()).hasSize(before);
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -186,12 +181,12 @@ class PersonDetectorFunctionTest {
     event(deactivateAlice(T0_PLUS_10M));
     event(aliceSession(T0_PLUS_2H));
     watermark(T0_PLUS_1D);
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isEqualTo(1);
     assertThat(harness.numEventTimeTimers()).isPositive();
 
     watermark(PAST_HORIZON);
 
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -204,7 +199,7 @@ class PersonDetectorFunctionTest {
 
     watermark(PAST_HORIZON);
 
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -223,12 +218,12 @@ class PersonDetectorFunctionTest {
   void theHistoryOfSomeoneWhoNeverLeftExpires() throws Exception {
     event(aliceSession(T0));
     event(aliceSession(T0_PLUS_2H));
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isEqualTo(1);
 
     watermark(PAST_HORIZON);
 
     assertThat(harness.extractOutputValues()).isEmpty();
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -266,7 +261,7 @@ class PersonDetectorFunctionTest {
         .containsExactly(revoked.getEventId());
 
     watermark(PAST_HORIZON);
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(TestSignals.numKeyedStateEntries(harness)).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -292,7 +287,7 @@ class PersonDetectorFunctionTest {
   }
 
   private void watermark(Instant t) throws Exception {
-    harness.processWatermark(t.toEpochMilli());
+    harness.watermark(t.toEpochMilli());
   }
 
   /** Findings are re-emitted as they grow: the latest version of each finding_id counts. */

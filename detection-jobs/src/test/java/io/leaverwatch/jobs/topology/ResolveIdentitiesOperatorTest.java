@@ -15,11 +15,10 @@ import io.leaverwatch.schema.PersonSignal;
 import io.leaverwatch.schema.SignalKind;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
+import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /** The identity resolver across a restart: what it knows must come back from its snapshot. */
@@ -64,16 +63,12 @@ class ResolveIdentitiesOperatorTest {
     }
 
     // the person's detector judged the offboarding and cleared its state past the horizon
-    KeyedOneInputStreamOperatorTestHarness<String, PersonSignal, Finding> detector =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new PersonDetectorFunction(
-                DetectionConfig.streaming(TestSignals.rulesDir().toString())),
-            PersonSignal::getPersonId,
-            Types.STRING);
+    KeyedBroadcastOperatorTestHarness<String, PersonSignal, Map<String, String>, Finding> detector =
+        TestSignals.personDetectors();
     try (detector) {
       detector.processElement(departure(ALICE), T0.toEpochMilli());
-      detector.processWatermark(PAST_HORIZON.toEpochMilli());
-      assertThat(detector.numKeyedStateEntries()).isZero();
+      detector.watermark(PAST_HORIZON.toEpochMilli());
+      assertThat(TestSignals.numKeyedStateEntries(detector)).isZero();
       detector.getOutput().clear();
 
       // the job restarts from the checkpoint; weeks later the leaver's Okta session shows up

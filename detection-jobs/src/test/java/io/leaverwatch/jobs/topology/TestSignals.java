@@ -1,11 +1,14 @@
 package io.leaverwatch.jobs.topology;
 
+import io.leaverwatch.core.bundle.RulesBundle;
 import io.leaverwatch.core.detect.IdentityResolver;
+import io.leaverwatch.core.route.SignalRoute;
 import io.leaverwatch.jobs.TestDirs;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.DepartureStatus;
+import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.IdentityLink;
 import io.leaverwatch.schema.Outcome;
 import io.leaverwatch.schema.OutcomeResult;
@@ -17,7 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
  * Named instants, small builders, and the resolver in front of the operators under test: the
@@ -47,6 +54,30 @@ final class TestSignals {
 
   static Path rulesDir() {
     return TestDirs.rules();
+  }
+
+  /** The per-person detectors in streaming mode, as Flink runs them, with the project's rules. */
+  static KeyedBroadcastOperatorTestHarness<String, PersonSignal, Map<String, String>, Finding>
+      personDetectors() throws Exception {
+    return personDetectors(RulesBundle.read(rulesDir()));
+  }
+
+  /** What {@code KeyedOneInputStreamOperatorTestHarness.numKeyedStateEntries()} counts. */
+  static int numKeyedStateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
+    var backend =
+        ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator())
+            .getKeyedStateBackend();
+    return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) backend)
+        .numKeyValueStateEntries();
+  }
+
+  static KeyedBroadcastOperatorTestHarness<String, PersonSignal, Map<String, String>, Finding>
+      personDetectors(RulesBundle rules) throws Exception {
+    return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+        new PersonDetectorFunction(DetectionConfig.streaming(rulesDir().toString()), rules),
+        PersonSignal::getPersonId,
+        Types.STRING,
+        PersonDetectorFunction.RULES);
   }
 
   static Departure departure(String person, String email, Instant departedAt) {
@@ -148,13 +179,15 @@ final class TestSignals {
     /** What the job routes to the per-person detectors. */
     static List<PersonSignal> forPersons(List<PersonSignal> signals) {
       return signals.stream()
-          .filter(s -> s.getPersonId() != null && !"IP".equals(s.getRole()))
+          .filter(s -> SignalRoute.of(s).contains(SignalRoute.PERSON))
           .collect(Collectors.toList());
     }
 
     /** What the job routes to the known-IP detector. */
     static List<PersonSignal> forIps(List<PersonSignal> signals) {
-      return signals.stream().filter(s -> "IP".equals(s.getRole())).collect(Collectors.toList());
+      return signals.stream()
+          .filter(s -> SignalRoute.of(s).contains(SignalRoute.SOURCE_IP))
+          .collect(Collectors.toList());
     }
   }
 }
