@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 
 /**
  * The detection job's topology, one for every mode (streaming from Kafka, bounded over files, the
@@ -89,23 +90,38 @@ public final class DetectionTopology {
             .uid("route-signals")
             .name("route signals");
 
+    DataStream<Map<String, String>> rulesUpdates = rulesUpdates(env, sources, rules);
     SingleOutputStreamOperator<Finding> personFindings =
         DataStreamUtils.reinterpretAsKeyedStream(routed, PersonSignal::getPersonId, Types.STRING)
-            .connect(rulesUpdates(env, sources, rules).broadcast(PersonDetectorFunction.RULES))
+            .connect(rulesUpdates.broadcast(PersonDetectorFunction.RULES))
             .process(new PersonDetectorFunction(config, rules))
             .returns(new AvroTypeInfo<>(Finding.class))
             .setParallelism(1)
             .uid("person-detectors")
             .name("departure join + person detectors");
 
-    BroadcastStream<Departure> departures =
-        routed.getSideOutput(RouteSignals.DEPARTURES).broadcast(KnownIpFunction.DEPARTURES);
+    BroadcastStream<Either<Departure, Map<String, String>>> departuresAndRules =
+        routed
+            .getSideOutput(RouteSignals.DEPARTURES)
+            .map(d -> Either.<Departure, Map<String, String>>Left(d))
+            .returns(KnownIpFunction.BROADCAST)
+            .setParallelism(1)
+            .uid("departures-for-ip")
+            .name("departures")
+            .union(
+                rulesUpdates
+                    .map(b -> Either.<Departure, Map<String, String>>Right(b))
+                    .returns(KnownIpFunction.BROADCAST)
+                    .setParallelism(1)
+                    .uid("rules-for-ip")
+                    .name("rules"))
+            .broadcast(KnownIpFunction.DEPARTURES, KnownIpFunction.RULES);
 
     SingleOutputStreamOperator<Finding> ipFindings =
         routed
             .getSideOutput(RouteSignals.SOURCE_IP)
             .keyBy(s -> s.getEvent().getSourceIp())
-            .connect(departures)
+            .connect(departuresAndRules)
             .process(new KnownIpFunction(config, rules))
             .returns(new AvroTypeInfo<>(Finding.class))
             .uid("known-ip-detector")

@@ -15,25 +15,40 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
  * Keyed by source IP; departures arrive as broadcast state. A departure that arrives after the
- * events re-evaluates every IP (applyToKeyedState), so late HR records still flag attempts.
+ * events re-evaluates every IP (applyToKeyedState), so late HR records still flag attempts. The
+ * broadcast input also carries the rules bundles (the right side of its {@link Either}), in force
+ * from the next event or timer on, as for the person detectors.
  */
 public final class KnownIpFunction
-    extends KeyedBroadcastProcessFunction<String, PersonSignal, Departure, Finding> {
+    extends KeyedBroadcastProcessFunction<
+        String, PersonSignal, Either<Departure, Map<String, String>>, Finding> {
   public static final MapStateDescriptor<String, Departure> DEPARTURES =
       new MapStateDescriptor<>("departures", Types.STRING, new AvroTypeInfo<>(Departure.class));
+
+  /** The broadcast state of the rules bundle in force. */
+  public static final MapStateDescriptor<String, Map<String, String>> RULES = LiveRules.STATE;
+
+  /** What the broadcast input carries: a departure, or a bundle of the rules. */
+  public static final TypeInformation<Either<Departure, Map<String, String>>> BROADCAST =
+      new EitherTypeInfo<>(
+          new AvroTypeInfo<>(Departure.class), Types.MAP(Types.STRING, Types.STRING));
+
   private static final long DAY = 24 * 3600_000L;
   private static final long END_OF_INPUT = Long.MAX_VALUE - 1;
 
   private final DetectionConfig config;
-  private final HashMap<String, String> rules;
-  private transient KnownIpDetector detector;
+  private final HashMap<String, String> initialRules;
+  private transient LiveRules<KnownIpDetector> rules;
   private transient ValueStateDescriptor<IpState> stateDescriptor;
   private transient ValueState<IpState> state;
 
@@ -42,16 +57,18 @@ public final class KnownIpFunction
     this(config, RulesBundle.read(Path.of(config.rulesDir())));
   }
 
-  /** The rules travel with the job graph; the known-IP limits change with the job's next start. */
   public KnownIpFunction(DetectionConfig config, RulesBundle rules) {
     this.config = config;
-    this.rules = new HashMap<>(rules.toWire());
+    this.initialRules = new HashMap<>(rules.toWire());
   }
 
   @Override
   public void open(OpenContext ctx) {
-    detector =
-        RulesBundle.fromWire(rules).load(dir -> new KnownIpDetector(RuleSetLoader.load(dir)));
+    rules =
+        new LiveRules<>(
+            "known-IP detector",
+            RulesBundle.fromWire(initialRules),
+            dir -> new KnownIpDetector(RuleSetLoader.load(dir)));
     stateDescriptor =
         new ValueStateDescriptor<>("ip", io.leaverwatch.jobs.state.IpStateSerializer.INSTANCE);
     state = getRuntimeContext().getState(stateDescriptor);
@@ -60,6 +77,7 @@ public final class KnownIpFunction
   @Override
   public void processElement(PersonSignal signal, ReadOnlyContext ctx, Collector<Finding> out)
       throws Exception {
+    KnownIpDetector detector = rules.current(ctx.getBroadcastState(RULES));
     IpState s = state.value();
     if (s == null) {
       s = new IpState();
@@ -96,8 +114,15 @@ public final class KnownIpFunction
   }
 
   @Override
-  public void processBroadcastElement(Departure d, Context ctx, Collector<Finding> out)
+  public void processBroadcastElement(
+      Either<Departure, Map<String, String>> element, Context ctx, Collector<Finding> out)
       throws Exception {
+    if (element.isRight()) {
+      rules.take(ctx.getBroadcastState(RULES), element.right());
+      return;
+    }
+    KnownIpDetector detector = rules.current(ctx.getBroadcastState(RULES));
+    Departure d = element.left();
     ctx.getBroadcastState(DEPARTURES).put(d.getPersonId(), d);
     if (!config.streaming()) {
       return;
@@ -118,6 +143,7 @@ public final class KnownIpFunction
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+    KnownIpDetector detector = rules.current(ctx.getBroadcastState(RULES));
     IpState s = state.value();
     if (timestamp == END_OF_INPUT) {
       if (s != null && !s.shared && !s.daysByPerson.isEmpty()) {

@@ -13,10 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -33,16 +31,12 @@ public final class PersonDetectorFunction
   public static final OutputTag<OffboardingStepStatus> STEP_STATUSES =
       new OutputTag<>("step-statuses", new AvroTypeInfo<>(OffboardingStepStatus.class));
 
-  /** The rules bundle in force ({@link RulesBundle#toWire()}), under {@link #IN_FORCE}. */
-  public static final MapStateDescriptor<String, Map<String, String>> RULES =
-      new MapStateDescriptor<>("rules", Types.STRING, Types.MAP(Types.STRING, Types.STRING));
-
-  private static final String IN_FORCE = "in-force";
+  /** The broadcast state of the rules bundle in force. */
+  public static final MapStateDescriptor<String, Map<String, String>> RULES = LiveRules.STATE;
 
   private final DetectionConfig config;
   private final HashMap<String, String> initialRules;
   private transient LiveRules<PersonDetector> rules;
-  private transient boolean restoredRulesChecked;
   private transient ValueState<PersonState> state;
 
   /** With the rules folder of {@code config} as it is now, read here (where the job is built). */
@@ -112,10 +106,7 @@ public final class PersonDetectorFunction
   @Override
   public void processBroadcastElement(
       Map<String, String> bundle, Context ctx, Collector<Finding> out) throws Exception {
-    restoredRules(ctx.getBroadcastState(RULES));
-    if (rules.offer(RulesBundle.fromWire(bundle))) {
-      ctx.getBroadcastState(RULES).put(IN_FORCE, bundle);
-    }
+    rules.take(ctx.getBroadcastState(RULES), bundle);
   }
 
   @Override
@@ -136,20 +127,7 @@ public final class PersonDetectorFunction
   }
 
   private PersonDetector detector(ReadOnlyContext ctx) throws Exception {
-    restoredRules(ctx.getBroadcastState(RULES));
-    return rules.current();
-  }
-
-  /** Once after (re)start: the bundle a restored job last ran with replaces the job graph's. */
-  private void restoredRules(ReadOnlyBroadcastState<String, Map<String, String>> state)
-      throws Exception {
-    if (!restoredRulesChecked) {
-      restoredRulesChecked = true;
-      Map<String, String> inForce = state.get(IN_FORCE);
-      if (inForce != null) {
-        rules.offer(RulesBundle.fromWire(inForce));
-      }
-    }
+    return rules.current(ctx.getBroadcastState(RULES));
   }
 
   private void emit(

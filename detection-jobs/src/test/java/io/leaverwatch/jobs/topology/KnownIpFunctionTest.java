@@ -18,11 +18,13 @@ import io.leaverwatch.schema.PersonSignal;
 import io.leaverwatch.schema.Source;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,9 @@ class KnownIpFunctionTest {
   static final String HOME_IP = "203.0.113.9";
   static final Departure ALICE = TestSignals.departure("p1", ALICE_EMAIL, T0);
 
-  private KeyedBroadcastOperatorTestHarness<String, PersonSignal, Departure, Finding> harness;
+  private KeyedBroadcastOperatorTestHarness<
+          String, PersonSignal, Either<Departure, Map<String, String>>, Finding>
+      harness;
   private TestSignals.Resolver resolver;
 
   @BeforeEach
@@ -42,7 +46,8 @@ class KnownIpFunctionTest {
             new KnownIpFunction(DetectionConfig.streaming(TestSignals.rulesDir().toString())),
             s -> s.getEvent().getSourceIp(),
             Types.STRING,
-            KnownIpFunction.DEPARTURES);
+            KnownIpFunction.DEPARTURES,
+            KnownIpFunction.RULES);
     resolver = new TestSignals.Resolver();
     resolver.identity(link("p1", "okta", "00ualice"));
   }
@@ -58,7 +63,7 @@ class KnownIpFunctionTest {
     event(strangerSession(T0_PLUS_2H, HOME_IP));
     assertThat(harness.extractOutputValues()).isEmpty();
 
-    harness.processBroadcastElement(ALICE, T0_PLUS_2H.toEpochMilli());
+    harness.processBroadcastElement(Either.Left(ALICE), T0_PLUS_2H.toEpochMilli());
 
     List<Finding> findings = harness.extractOutputValues();
     assertThat(findings).hasSize(1);
@@ -70,8 +75,20 @@ class KnownIpFunctionTest {
   }
 
   @Test
+  void aLongerGracePeriodBroadcastAsRulesSparesAnAttemptInsideIt() throws Exception {
+    harness.processBroadcastElement(
+        Either.Right(RulesReloadTest.withGrace("3h").toWire()), T0_MINUS_5D.toEpochMilli());
+    harness.processBroadcastElement(Either.Left(ALICE), T0_MINUS_5D.toEpochMilli());
+    event(aliceSession(T0_MINUS_5D, HOME_IP));
+
+    event(strangerSession(T0_PLUS_2H, HOME_IP));
+
+    assertThat(harness.extractOutputValues()).as("2 h after is inside the 3 h grace").isEmpty();
+  }
+
+  @Test
   void aDepartureKnownBeforeTheAttemptFlagsItAsItArrives() throws Exception {
-    harness.processBroadcastElement(ALICE, T0_MINUS_5D.toEpochMilli());
+    harness.processBroadcastElement(Either.Left(ALICE), T0_MINUS_5D.toEpochMilli());
     event(aliceSession(T0_MINUS_5D, HOME_IP));
     assertThat(harness.extractOutputValues()).isEmpty();
 
@@ -87,7 +104,7 @@ class KnownIpFunctionTest {
     event(aliceSession(T0_MINUS_5D, HOME_IP));
     event(strangerSession(T0_PLUS_2H, "192.0.2.44"));
 
-    harness.processBroadcastElement(ALICE, T0_PLUS_2H.toEpochMilli());
+    harness.processBroadcastElement(Either.Left(ALICE), T0_PLUS_2H.toEpochMilli());
 
     assertThat(harness.extractOutputValues()).isEmpty();
   }
@@ -96,7 +113,7 @@ class KnownIpFunctionTest {
   void anIpsStateIsGoneOnceItsHistoryHasExpired() throws Exception {
     event(aliceSession(T0_MINUS_5D, HOME_IP));
     event(strangerSession(T0_PLUS_2H, HOME_IP));
-    harness.processBroadcastElement(ALICE, T0_PLUS_2H.toEpochMilli());
+    harness.processBroadcastElement(Either.Left(ALICE), T0_PLUS_2H.toEpochMilli());
     assertThat(numKeyedStateEntries()).isEqualTo(1);
 
     harness.watermark(T0.plus(Duration.ofDays(60)).toEpochMilli());
@@ -107,7 +124,7 @@ class KnownIpFunctionTest {
 
   @Test
   void anAttemptDeliveredThreeTimesIsOneAttempt() throws Exception {
-    harness.processBroadcastElement(ALICE, T0_MINUS_5D.toEpochMilli());
+    harness.processBroadcastElement(Either.Left(ALICE), T0_MINUS_5D.toEpochMilli());
     event(aliceSession(T0_MINUS_5D, HOME_IP));
     AuditEvent attempt = strangerSession(T0_PLUS_2H, HOME_IP);
     event(attempt);
