@@ -70,10 +70,11 @@ public final class DetectionTopology {
             .name("events as signals");
     inputs = union(inputs, sources, signalType);
 
-    // The resolver, the router and the detectors by person share one task (parallelism 1,
-    // chained, no shuffle): the router's main output is trivially partitioned by person when there
-    // is one partition, so it is reinterpreted as keyed instead of being serialised and shuffled.
-    // This also keeps END_OF_INPUT behind every signal before it.
+    // The resolver and the router share one task (parallelism 1, chained). The router's main
+    // output is trivially partitioned by person when there is one partition, so it is
+    // reinterpreted as keyed: a forward edge in order, no shuffle by key, END_OF_INPUT behind every
+    // signal before it. The person detectors also take the rules' broadcast input, which gives
+    // them a task of their own behind that edge (a two-input operator is not chained).
     SingleOutputStreamOperator<PersonSignal> routed =
         inputs
             .transform(
