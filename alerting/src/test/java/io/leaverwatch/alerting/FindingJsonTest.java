@@ -3,7 +3,7 @@ package io.leaverwatch.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.Severity;

@@ -1,11 +1,11 @@
 package io.leaverwatch.anomaly;
 
-import io.leaverwatch.core.generate.AnomalyScenario;
 import io.leaverwatch.core.normalize.ActionClassifier;
 import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.IdentityLink;
+import io.leaverwatch.testkit.generate.AnomalyScenario;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

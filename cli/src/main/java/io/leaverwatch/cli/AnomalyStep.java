@@ -9,7 +9,7 @@ import io.leaverwatch.anomaly.DayScore;
 import io.leaverwatch.anomaly.ModelDirectory;
 import io.leaverwatch.anomaly.ModelDirectoryException;
 import io.leaverwatch.anomaly.PersonDays;
-import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.core.normalize.ActionClassifier;
 import io.leaverwatch.core.rules.RuleFileException;
 import io.leaverwatch.schema.Departure;

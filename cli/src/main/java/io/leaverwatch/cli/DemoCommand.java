@@ -3,16 +3,17 @@ package io.leaverwatch.cli;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import io.leaverwatch.core.generate.GeneratorConfig;
-import io.leaverwatch.core.generate.OrgGenerator;
 import io.leaverwatch.core.normalize.RulesDirectory;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.jobs.pipeline.PipelineConfig;
 import io.leaverwatch.jobs.pipeline.StreamingPipeline;
 import io.leaverwatch.jobs.sink.IndexTemplates;
+import io.leaverwatch.testkit.generate.GeneratorConfig;
+import io.leaverwatch.testkit.generate.OrgGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,8 +37,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -276,9 +279,13 @@ public final class DemoCommand implements Callable<Integer> {
       throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
     long start = System.nanoTime();
-    // one admin client for the whole loop (one per call leaked three clients a second)
-    try (Admin admin = kafka.admin()) {
-      watchUntilSettled(err, client, admin, publisher, published, deadline, start, limit, job);
+    // one admin client and one offsets reader for the whole loop (one per call leaked three
+    // clients a second)
+    try (Admin admin = kafka.admin();
+        var offsets =
+            TopicOffsets.reader(kafka.bootstrapServers(), IsolationLevel.READ_UNCOMMITTED)) {
+      watchUntilSettled(
+          err, client, admin, offsets, publisher, published, deadline, start, limit, job);
     }
   }
 
@@ -286,6 +293,7 @@ public final class DemoCommand implements Callable<Integer> {
       PrintWriter err,
       ElasticsearchClient client,
       Admin admin,
+      Consumer<?, ?> offsets,
       Thread publisher,
       AtomicLong published,
       long deadline,
@@ -298,8 +306,8 @@ public final class DemoCommand implements Callable<Integer> {
     while (System.nanoTime() < deadline) {
       long lag = lag(admin, "audit.raw");
       long findings = count(client, "leaverwatch-findings");
-      long dlq = endOffsets(admin, "audit.dlq");
-      long events = endOffsets(admin, "audit.events");
+      long dlq = endOffsets(offsets, "audit.dlq");
+      long events = endOffsets(offsets, "audit.events");
       double secs = (System.nanoTime() - start) / 1e9;
       err.printf(
           "\r  records in %,d%s | events in %,d | findings out %,d | dead letters %,d | lag %,d"
@@ -424,19 +432,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static long endOffsets(Admin admin, String topic) {
+  static long endOffsets(Consumer<?, ?> offsets, String topic) {
     try {
-      Map<TopicPartition, OffsetSpec> want = new HashMap<>();
-      for (var p :
-          admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions()) {
-        want.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-      }
-      long n = 0;
-      for (var v : admin.listOffsets(want).all().get().values()) {
-        n += v.offset();
-      }
-      return n;
-    } catch (Exception e) {
+      return TopicOffsets.endOffsets(offsets, topic);
+    } catch (RuntimeException e) {
       return -1;
     }
   }

@@ -1,8 +1,8 @@
 package io.leaverwatch.cli;
 
-import io.leaverwatch.core.generate.GenerationSummary;
-import io.leaverwatch.core.generate.GeneratorConfig;
-import io.leaverwatch.core.generate.OrgGenerator;
+import io.leaverwatch.testkit.generate.GenerationSummary;
+import io.leaverwatch.testkit.generate.GeneratorConfig;
+import io.leaverwatch.testkit.generate.OrgGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

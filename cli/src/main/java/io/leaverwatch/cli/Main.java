@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       RunCommand.class,
       AlertCommand.class,
-      io.leaverwatch.cli.bench.BenchCommand.class,
+      io.leaverwatch.bench.pipeline.BenchCommand.class,
       DemoCommand.class,
     })
 public final class Main implements Runnable {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leaverwatch.alerting.standin.FakePagerDuty;
 import io.leaverwatch.alerting.standin.FakeSlack;
-import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.FindingType;

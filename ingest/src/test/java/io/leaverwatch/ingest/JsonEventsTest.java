@@ -3,11 +3,11 @@ package io.leaverwatch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.ingest.http.JsonEvents;
 import io.leaverwatch.ingest.http.MalformedPageException;
 import io.leaverwatch.ingest.http.RawEvent;
 import io.leaverwatch.ingest.sink.NdjsonFileSink;
-import io.leaverwatch.ingest.sink.RecordJson;
 import io.leaverwatch.ingest.state.Checkpoint;
 import io.leaverwatch.ingest.state.CursorStore;
 import io.leaverwatch.schema.RawAuditRecord;

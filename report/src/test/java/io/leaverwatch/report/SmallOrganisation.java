@@ -1,7 +1,7 @@
 package io.leaverwatch.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.DepartureStatus;
 import io.leaverwatch.schema.Finding;

@@ -1,6 +1,7 @@
 package io.leaverwatch.cli.ingest;
 
 import io.leaverwatch.cli.UsageException;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.ingest.IngestLog;
 import io.leaverwatch.ingest.IngestLoop;
 import io.leaverwatch.ingest.IngestStatus;
@@ -10,7 +11,6 @@ import io.leaverwatch.ingest.SourceException;
 import io.leaverwatch.ingest.sink.EventKeys;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.ingest.sink.NdjsonFileSink;
-import io.leaverwatch.ingest.sink.RecordJson;
 import io.leaverwatch.ingest.sink.RecordSink;
 import io.leaverwatch.ingest.snapshot.AccessSnapshot;
 import io.leaverwatch.ingest.state.CursorStore;

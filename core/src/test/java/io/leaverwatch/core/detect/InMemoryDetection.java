@@ -1,5 +1,6 @@
 package io.leaverwatch.core.detect;
 
+import io.leaverwatch.core.route.SignalRoute;
 import io.leaverwatch.core.rules.RuleSet;
 import io.leaverwatch.schema.AccessGrant;
 import io.leaverwatch.schema.AuditEvent;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -132,46 +134,43 @@ final class InMemoryDetection {
         });
   }
 
+  /** Each signal where the job's router sends it ({@link SignalRoute}), in the job's order. */
   private void route(List<PersonSignal> signals) {
     for (PersonSignal s : signals) {
-      if ("IP".equals(s.getRole())) {
+      Set<SignalRoute> routes = SignalRoute.of(s);
+      if (routes.contains(SignalRoute.SOURCE_IP)) {
         IpState st = ips.computeIfAbsent(s.getEvent().getSourceIp(), k -> new IpState());
         ipDetector.onEvent(st, s.getEvent(), s.getPersonId());
         for (Finding f : ipDetector.evaluate(s.getEvent().getSourceIp(), st, departures::get)) {
           add(f);
         }
-        continue;
       }
-      PersonState st = state(s.getPersonId());
-      DetectorOutput out;
-      switch (s.getKind()) {
-        case EVENT:
-          out =
-              detector.onEvent(
-                  st,
-                  s.getPersonId(),
-                  s.getEvent(),
-                  s.getRole(),
-                  s.getIdentity(),
-                  s.getDeparture());
-          break;
-        case DEPARTURE:
-          departures.put(s.getPersonId(), s.getDeparture());
-          out = detector.onDeparture(st, s.getDeparture());
-          for (Map.Entry<String, IpState> ip : ips.entrySet()) {
-            ipDetector.evaluate(ip.getKey(), ip.getValue(), departures::get).forEach(this::add);
-          }
-          break;
-        case IDENTITY:
-          out = detector.onIdentity(st, s.getLink());
-          break;
-        case GRANT:
-          out = detector.onGrant(st, s.getGrant());
-          break;
-        default:
-          out = new DetectorOutput();
+      if (routes.contains(SignalRoute.PERSON)) {
+        collect(s.getPersonId(), personDetector(s));
       }
-      collect(s.getPersonId(), out);
+      if (routes.contains(SignalRoute.DEPARTURES)) {
+        departures.put(s.getPersonId(), s.getDeparture());
+        for (Map.Entry<String, IpState> ip : ips.entrySet()) {
+          ipDetector.evaluate(ip.getKey(), ip.getValue(), departures::get).forEach(this::add);
+        }
+      }
+    }
+  }
+
+  private DetectorOutput personDetector(PersonSignal s) {
+    PersonState st = state(s.getPersonId());
+    switch (s.getKind()) {
+      case EVENT:
+        return detector.onEvent(
+            st, s.getPersonId(), s.getEvent(), s.getRole(), s.getIdentity(), s.getDeparture());
+      case DEPARTURE:
+        return detector.onDeparture(st, s.getDeparture());
+      case IDENTITY:
+        return detector.onIdentity(st, s.getLink());
+      case GRANT:
+        return detector.onGrant(st, s.getGrant());
+      default:
+        return new DetectorOutput();
     }
   }
 

@@ -1,12 +1,12 @@
 package io.leaverwatch.jobs.bounded;
 
-import io.leaverwatch.core.detect.RecordJson;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.core.read.RecordReader;
-import io.leaverwatch.jobs.DetectionConfig;
-import io.leaverwatch.jobs.DetectionJob;
-import io.leaverwatch.jobs.DetectionOutputs;
-import io.leaverwatch.jobs.DetectionSources;
-import io.leaverwatch.jobs.NormalizeFunction;
+import io.leaverwatch.jobs.topology.DetectionConfig;
+import io.leaverwatch.jobs.topology.DetectionOutputs;
+import io.leaverwatch.jobs.topology.DetectionSources;
+import io.leaverwatch.jobs.topology.DetectionTopology;
+import io.leaverwatch.jobs.topology.NormalizeFunction;
 import io.leaverwatch.schema.AccessGrant;
 import io.leaverwatch.schema.DeadLetter;
 import io.leaverwatch.schema.Departure;
@@ -99,6 +99,7 @@ public final class BoundedDetection {
   }
 
   public static void build(StreamExecutionEnvironment env, Request r) {
+    DetectionTopology.allowObjectReuse(env);
     List<Path> files = RecordReader.expand(r.eventInputs());
     SingleOutputStreamOperator<RawAuditRecord> raw =
         env.fromSequence(0, files.size() - 1)
@@ -125,7 +126,7 @@ public final class BoundedDetection {
     }
     DetectionSources sources =
         new DetectionSources(raw, null, null, grants, r.departures(), r.identities(), r.grants());
-    DetectionOutputs out = DetectionJob.buildTopology(env, sources, config);
+    DetectionOutputs out = DetectionTopology.buildTopology(env, sources, config);
 
     out.findings()
         .sinkTo(ndjson(r.findingsOut(), (Finding f) -> f.getFindingId()))

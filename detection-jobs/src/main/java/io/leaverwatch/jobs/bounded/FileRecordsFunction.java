@@ -2,7 +2,7 @@ package io.leaverwatch.jobs.bounded;
 
 import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
-import io.leaverwatch.jobs.NormalizeFunction;
+import io.leaverwatch.jobs.topology.NormalizeFunction;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.nio.file.Path;
 import java.time.Clock;

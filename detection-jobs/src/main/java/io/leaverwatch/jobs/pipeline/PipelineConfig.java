@@ -49,6 +49,8 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("elasticsearch.urls", null);
     KEYS.put("elasticsearch.index_prefix", "leaverwatch");
     KEYS.put("rules_dir", null);
+    // how often the running job looks at the rules folder for changed role baselines (0s: never)
+    KEYS.put("rules_reload_interval", "10s");
     KEYS.put("checkpoint_dir", null);
     KEYS.put("checkpoint_interval", "15s");
     KEYS.put("max_out_of_orderness", "15m");
@@ -222,6 +224,16 @@ public final class PipelineConfig implements Serializable {
               + ": restart.max_backoff is invalid (a duration of at least 1s such as 5m): "
               + e.getMessage());
     }
+    try {
+      if (rulesReloadInterval().isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          where
+              + ": rules_reload_interval is invalid (a duration such as 10s, or 0s for never): "
+              + e.getMessage());
+    }
     String offsets = get("starting_offsets");
     if (!offsets.equals("earliest") && !offsets.equals("latest") && !offsets.equals("committed")) {
       throw new IllegalArgumentException(
@@ -282,6 +294,11 @@ public final class PipelineConfig implements Serializable {
 
   public String rulesDir() {
     return get("rules_dir");
+  }
+
+  /** How often the running job reads the rules folder for a changed bundle; zero: never. */
+  public Duration rulesReloadInterval() {
+    return io.leaverwatch.core.rules.Durations.parse(get("rules_reload_interval"));
   }
 
   public String startingOffsets() {

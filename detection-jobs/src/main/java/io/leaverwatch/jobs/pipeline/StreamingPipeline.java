@@ -1,13 +1,13 @@
 package io.leaverwatch.jobs.pipeline;
 
-import io.leaverwatch.jobs.DetectionConfig;
-import io.leaverwatch.jobs.DetectionJob;
-import io.leaverwatch.jobs.DetectionOutputs;
-import io.leaverwatch.jobs.DetectionSources;
 import io.leaverwatch.jobs.sink.ElasticsearchSink;
 import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
 import io.leaverwatch.jobs.sink.FindingDocumentMapper;
 import io.leaverwatch.jobs.sink.StepStatusDocumentMapper;
+import io.leaverwatch.jobs.topology.DetectionConfig;
+import io.leaverwatch.jobs.topology.DetectionOutputs;
+import io.leaverwatch.jobs.topology.DetectionSources;
+import io.leaverwatch.jobs.topology.DetectionTopology;
 import io.leaverwatch.schema.AccessGrant;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.DeadLetter;
@@ -59,6 +59,7 @@ public final class StreamingPipeline {
     c.set(org.apache.flink.configuration.CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
     FaultTolerance.configure(c, cfg.restartMaxBackoff());
     env.configure(c);
+    DetectionTopology.allowObjectReuse(env);
 
     DataStream<RawAuditRecord> raw =
         env.fromSource(
@@ -101,10 +102,16 @@ public final class StreamingPipeline {
                 "iam.access-snapshots")
             .uid("kafka-access");
 
+    DetectionSources sources = DetectionSources.streaming(raw, departures, identities, grants);
+    if (!cfg.rulesReloadInterval().isZero()) {
+      sources =
+          sources.withRulesUpdates(
+              RulesFolderPoller.updates(env, rulesDir, cfg.rulesReloadInterval()));
+    }
     DetectionOutputs out =
-        DetectionJob.buildTopology(
+        DetectionTopology.buildTopology(
             env,
-            DetectionSources.streaming(raw, departures, identities, grants),
+            sources,
             new DetectionConfig(true, rulesDir, cfg.maxOutOfOrderness(), null, cfg.maxClockSkew()));
 
     // A finding is re-emitted as it grows (more events, a higher severity): every version of an

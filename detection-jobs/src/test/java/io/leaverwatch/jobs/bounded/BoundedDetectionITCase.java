@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.leaverwatch.core.generate.GeneratorConfig;
-import io.leaverwatch.core.generate.OrgGenerator;
 import io.leaverwatch.core.normalize.ActionClassifier;
 import io.leaverwatch.core.normalize.EventNormalizer;
 import io.leaverwatch.core.normalize.Normalization;
@@ -13,6 +11,8 @@ import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.jobs.TestDirs;
+import io.leaverwatch.testkit.generate.GeneratorConfig;
+import io.leaverwatch.testkit.generate.OrgGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

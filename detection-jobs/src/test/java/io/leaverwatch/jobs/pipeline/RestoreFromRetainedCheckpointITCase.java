@@ -2,8 +2,8 @@ package io.leaverwatch.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leaverwatch.jobs.ResolveIdentitiesOperator;
 import io.leaverwatch.jobs.serde.PersonSignalTypeInfo;
+import io.leaverwatch.jobs.topology.ResolveIdentitiesOperator;
 import io.leaverwatch.schema.ActionClass;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;

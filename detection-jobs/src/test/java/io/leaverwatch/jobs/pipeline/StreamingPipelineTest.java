@@ -40,6 +40,8 @@ class StreamingPipelineTest {
         .isEqualTo(FaultTolerance.MAX_BACKOFF);
     assertThat(flink.getCheckpointConfig().getTolerableCheckpointFailureNumber())
         .isEqualTo(Integer.MAX_VALUE);
+    // the topology does not set it: the streaming wiring does, as the owner of the environment
+    assertThat(flink.getConfig().isObjectReuseEnabled()).isTrue();
   }
 
   /**

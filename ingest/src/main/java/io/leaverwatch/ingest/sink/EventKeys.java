@@ -3,6 +3,7 @@ package io.leaverwatch.ingest.sink;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.schema.RawAuditRecord;
 import java.io.IOException;
 import java.util.Set;

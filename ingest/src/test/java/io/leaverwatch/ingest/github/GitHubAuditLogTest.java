@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.ingest.FakeClock;
 import io.leaverwatch.ingest.FakeHttpServer;
 import io.leaverwatch.ingest.FakeHttpServer.Reply;
@@ -15,7 +16,6 @@ import io.leaverwatch.ingest.SourceException;
 import io.leaverwatch.ingest.http.Credentials;
 import io.leaverwatch.ingest.http.RateLimitedHttp;
 import io.leaverwatch.ingest.sink.NdjsonFileSink;
-import io.leaverwatch.ingest.sink.RecordJson;
 import io.leaverwatch.ingest.sink.RecordSink;
 import io.leaverwatch.ingest.state.Checkpoint;
 import io.leaverwatch.ingest.state.CheckpointStore;

@@ -2,6 +2,7 @@ package io.leaverwatch.ingest.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leaverwatch.core.avro.RecordJson;
 import io.leaverwatch.ingest.FakeClock;
 import io.leaverwatch.ingest.FakeHttpServer;
 import io.leaverwatch.ingest.FakeHttpServer.Reply;
@@ -9,7 +10,6 @@ import io.leaverwatch.ingest.IngestLog;
 import io.leaverwatch.ingest.aws.AwsTestClients;
 import io.leaverwatch.ingest.http.Credentials;
 import io.leaverwatch.ingest.http.RateLimitedHttp;
-import io.leaverwatch.ingest.sink.RecordJson;
 import io.leaverwatch.schema.AccessGrant;
 import java.time.Instant;
 import java.util.LinkedHashMap;
