@@ -15,7 +15,8 @@ final class DayAccumulator {
   static final int MAX_KEYS_PER_DAY = 1024;
 
   final long day;
-  private final AnomalyRules rules;
+  // not part of the state: set by the constructor, or by DailyFeatures.bind after a restore
+  AnomalyRules rules;
   final int[] counts;
   final LongSet[] keys;
 
@@ -32,6 +33,17 @@ final class DayAccumulator {
   int failures;
   long first = Long.MAX_VALUE;
   long last = Long.MIN_VALUE;
+
+  /** The empty shell {@link DailyFeaturesCodec} fills (arrays of {@code features} entries). */
+  @SuppressWarnings("unchecked")
+  DayAccumulator(long day, int features) {
+    this.day = day;
+    counts = new int[features];
+    keys = new LongSet[features];
+    keyEvidence = new Map[features];
+    evidence = new String[features][];
+    evidenceRank = new long[features][];
+  }
 
   @SuppressWarnings("unchecked")
   DayAccumulator(AnomalyRules rules, long day) {

@@ -152,13 +152,14 @@ public final class DetectionJob {
             .uid("known-ip-detector")
             .name("known-IP detector");
 
-    // ANOMALOUS_ACTIVITY joins here: a detector keyed by person over daily feature vectors.
+    // detectors of other modules (ANOMALOUS_ACTIVITY) attach to `resolved` in StreamingPipeline
     DataStream<Finding> findings = personFindings.union(ipFindings);
     return new DetectionOutputs(
         findings,
         personFindings.getSideOutput(PersonDetectorFunction.STEP_STATUSES),
         events.getSideOutput(NormalizeFunction.DEAD_LETTERS),
-        events);
+        events,
+        resolved);
   }
 
   static WatermarkStrategy<AuditEvent> watermarks(DetectionConfig config) {
