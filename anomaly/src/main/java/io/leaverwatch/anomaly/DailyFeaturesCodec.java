@@ -215,6 +215,9 @@ public final class DailyFeaturesCodec {
     for (int h = 0; h < 24; h++) {
       a.hours[h] = (int) readVarLong(in);
       a.hourEvidence[h] = readNullableString(in);
+      if (a.hourEvidence[h] != null) {
+        a.hourRank[h] = LongSet.hash(a.hourEvidence[h]);
+      }
     }
     return a;
   }

@@ -84,11 +84,12 @@ public final class AnomalyDetectorFunction
     }
     AuditEvent e = s.getEvent();
     long t = e.getEventTime().toEpochMilli();
-    Departure d = s.getDeparture() != null ? s.getDeparture() : departure.value();
-    if (d != null && t >= d.getDepartedAt().toEpochMilli()) {
-      return; // after departure every act is already a POST_DEPARTURE_ACTIVITY finding
-    }
-    if (s.getDeparture() != null) {
+    // the resolver sends the person's departure with each of their events once it knows it
+    Departure d = s.getDeparture();
+    if (d != null) {
+      if (t >= d.getDepartedAt().toEpochMilli()) {
+        return; // after departure every act is already a POST_DEPARTURE_ACTIVITY finding
+      }
       remember(d, ctx);
     }
     AnomalyRules rules = model.model().rules();
