@@ -106,10 +106,24 @@ public final class DailyFeatures {
 
   /** Closes every open day up to and including {@code day}, oldest first. */
   public List<PersonDay> closeThrough(long day) {
+    return closeThrough(day, d -> true);
+  }
+
+  /**
+   * Closes every open day up to and including {@code day} and returns the closed days that {@code
+   * scored} accepts. The others are folded into the history without their own-history statistics
+   * and evidence, which only scoring reads: the streaming job scores leavers' windows only, and
+   * most days are nobody's window.
+   */
+  public List<PersonDay> closeThrough(long day, java.util.function.LongPredicate scored) {
     List<PersonDay> out = new ArrayList<>();
     while (!open.isEmpty() && open.firstKey() <= day) {
       Map.Entry<Long, DayAccumulator> first = open.pollFirstEntry();
-      out.add(close(first.getValue()));
+      boolean full = scored.test(first.getKey());
+      PersonDay closed = close(first.getValue(), full);
+      if (full) {
+        out.add(closed);
+      }
       lastClosed = first.getKey();
     }
     return out;
@@ -144,7 +158,7 @@ public final class DailyFeatures {
     return b;
   }
 
-  private PersonDay close(DayAccumulator a) {
+  private PersonDay close(DayAccumulator a, boolean full) {
     int n = rules.featureCount();
     boolean historyKnown = daysSeen >= rules.minOwnDays();
     boolean[] usual = usualHours(historyKnown);
@@ -153,7 +167,7 @@ public final class DailyFeatures {
     int k = rules.evidencePerFeature();
     for (int i = 0; i < n; i++) {
       FeatureDefinition d = rules.features().get(i);
-      List<String> ids = sampled(a.evidence[i]);
+      List<String> ids = full ? sampled(a.evidence[i]) : List.of();
       switch (d.kind()) {
         case COUNT -> v[i] = a.counts[i];
         case DISTINCT -> v[i] = a.keys[i].size();
@@ -219,7 +233,7 @@ public final class DailyFeatures {
     }
     double[] median = null;
     double[] spread = null;
-    if (historyKnown) {
+    if (historyKnown && full) {
       median = new double[n];
       spread = new double[n];
       ownStatistics(median, spread);

@@ -117,7 +117,9 @@ public final class AnomalyDetectorFunction
     DailyFeatures f = features.value();
     if (f != null) {
       f = bound(f, ctx.getCurrentKey());
-      for (PersonDay day : f.closeThrough(rules.dayOf(timestamp))) {
+      ScoredWindow window = d != null && ScoredWindow.scored(d) ? ScoredWindow.of(d, rules) : null;
+      for (PersonDay day :
+          f.closeThrough(rules.dayOf(timestamp), x -> window != null && window.contains(x))) {
         Finding finding =
             AnomalyDetection.findingOf(model.model(), scorer, day, d, model.version());
         if (finding != null) {
