@@ -99,6 +99,22 @@ public final class AnomalyDetection {
     return out;
   }
 
+  /**
+   * The finding of one closed day, or null: the day must lie in the scored window of a departure
+   * that is not rescinded and score above the threshold. The streaming job calls this at the end of
+   * each day; {@link #scoreWindows} and {@link #findings} give the same for a bounded input.
+   */
+  public static Finding findingOf(
+      AnomalyModel model, AnomalyScorer scorer, PersonDay day, Departure d, String modelVersion) {
+    if (d == null
+        || !ScoredWindow.scored(d)
+        || !ScoredWindow.of(d, model.rules()).contains(day.day())) {
+      return null;
+    }
+    DayScore s = scorer.score(day, d.getRole());
+    return isAlert(model, s) ? AnomalyFindings.of(s, d, model, modelVersion) : null;
+  }
+
   /** Above the budget's threshold and the lowest band, with at least one feature to name. */
   public static boolean isAlert(AnomalyModel model, DayScore s) {
     return s.score() > model.threshold()

@@ -67,4 +67,33 @@ public record AnomalyRules(
   public int featureCount() {
     return features.size();
   }
+
+  /**
+   * A hash of everything the per-person state depends on (the day boundary, the own-history length,
+   * the evidence sample size and every feature's definition): state accumulated under one
+   * fingerprint is not read under another.
+   */
+  public long stateFingerprint() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(dayBoundary.getId())
+        .append('|')
+        .append(ownHistoryDays)
+        .append('|')
+        .append(evidencePerFeature);
+    for (FeatureDefinition f : features) {
+      sb.append('\n')
+          .append(f.name())
+          .append('|')
+          .append(f.kind())
+          .append('|')
+          .append(new java.util.TreeSet<>(f.sources()))
+          .append('|')
+          .append(new java.util.TreeSet<>(f.actions()))
+          .append('|')
+          .append(new java.util.TreeSet<>(f.actionClasses()))
+          .append('|')
+          .append(f.resourcePattern() == null ? "" : f.resourcePattern().pattern());
+    }
+    return LongSet.hash(sb.toString());
+  }
 }

@@ -21,20 +21,31 @@ public final class DailyFeatures {
 
   static final int MAX_KNOWN_IPS = 256;
 
-  private final AnomalyRules rules;
+  // not part of the state: bound after a restore (see bind), checked by the fingerprint
+  private AnomalyRules rules;
+  final long fingerprint;
   private final String personId;
-  private final TreeMap<Long, DayAccumulator> open = new TreeMap<>();
-  private final LongSet[] knownResources;
-  private final LongSet knownIps = new LongSet(MAX_KNOWN_IPS);
-  private final long[] hourCounts = new long[24];
-  private final double[][] recent;
-  private int recentCount;
-  private int recentNext;
-  private int daysSeen;
-  private long lastClosed = Long.MIN_VALUE;
+  final TreeMap<Long, DayAccumulator> open = new TreeMap<>();
+  final LongSet[] knownResources;
+  LongSet knownIps = new LongSet(MAX_KNOWN_IPS);
+  final long[] hourCounts = new long[24];
+  final double[][] recent;
+  int recentCount;
+  int recentNext;
+  int daysSeen;
+  long lastClosed = Long.MIN_VALUE;
+
+  /** The empty shell {@link DailyFeaturesCodec} fills. */
+  DailyFeatures(long fingerprint, String personId, LongSet[] knownResources, double[][] recent) {
+    this.fingerprint = fingerprint;
+    this.personId = personId;
+    this.knownResources = knownResources;
+    this.recent = recent;
+  }
 
   public DailyFeatures(AnomalyRules rules, String personId) {
     this.rules = rules;
+    this.fingerprint = rules.stateFingerprint();
     this.personId = personId;
     knownResources = new LongSet[rules.featureCount()];
     for (int i = 0; i < knownResources.length; i++) {
@@ -47,6 +58,37 @@ public final class DailyFeatures {
 
   public String personId() {
     return personId;
+  }
+
+  /** The rules this state reads its events with; null after a restore until {@link #bind}. */
+  public AnomalyRules rules() {
+    return rules;
+  }
+
+  /**
+   * Binds state read back from a snapshot to the rules of the running model; false (and left
+   * unbound) when it was accumulated under other feature definitions, whose vectors these rules
+   * would misread: the caller starts the person afresh.
+   */
+  public boolean bind(AnomalyRules rules, long rulesFingerprint) {
+    if (rulesFingerprint != fingerprint || rules.ownHistoryDays() != recent.length) {
+      return false;
+    }
+    this.rules = rules;
+    for (DayAccumulator a : open.values()) {
+      a.rules = rules;
+    }
+    return true;
+  }
+
+  /** true when {@code day} has events and is not closed yet. */
+  public boolean isOpen(long day) {
+    return open.containsKey(day);
+  }
+
+  /** The latest day closed, or Long.MIN_VALUE. */
+  public long lastClosed() {
+    return lastClosed;
   }
 
   /**
@@ -64,10 +106,24 @@ public final class DailyFeatures {
 
   /** Closes every open day up to and including {@code day}, oldest first. */
   public List<PersonDay> closeThrough(long day) {
+    return closeThrough(day, d -> true);
+  }
+
+  /**
+   * Closes every open day up to and including {@code day} and returns the closed days that {@code
+   * scored} accepts. The others are folded into the history without their own-history statistics
+   * and evidence, which only scoring reads: the streaming job scores leavers' windows only, and
+   * most days are nobody's window.
+   */
+  public List<PersonDay> closeThrough(long day, java.util.function.LongPredicate scored) {
     List<PersonDay> out = new ArrayList<>();
     while (!open.isEmpty() && open.firstKey() <= day) {
       Map.Entry<Long, DayAccumulator> first = open.pollFirstEntry();
-      out.add(close(first.getValue()));
+      boolean full = scored.test(first.getKey());
+      PersonDay closed = close(first.getValue(), full);
+      if (full) {
+        out.add(closed);
+      }
       lastClosed = first.getKey();
     }
     return out;
@@ -102,7 +158,7 @@ public final class DailyFeatures {
     return b;
   }
 
-  private PersonDay close(DayAccumulator a) {
+  private PersonDay close(DayAccumulator a, boolean full) {
     int n = rules.featureCount();
     boolean historyKnown = daysSeen >= rules.minOwnDays();
     boolean[] usual = usualHours(historyKnown);
@@ -111,7 +167,7 @@ public final class DailyFeatures {
     int k = rules.evidencePerFeature();
     for (int i = 0; i < n; i++) {
       FeatureDefinition d = rules.features().get(i);
-      List<String> ids = sampled(a.evidence[i]);
+      List<String> ids = full ? sampled(a.evidence[i]) : List.of();
       switch (d.kind()) {
         case COUNT -> v[i] = a.counts[i];
         case DISTINCT -> v[i] = a.keys[i].size();
@@ -177,7 +233,7 @@ public final class DailyFeatures {
     }
     double[] median = null;
     double[] spread = null;
-    if (historyKnown) {
+    if (historyKnown && full) {
       median = new double[n];
       spread = new double[n];
       ownStatistics(median, spread);

@@ -15,7 +15,8 @@ final class DayAccumulator {
   static final int MAX_KEYS_PER_DAY = 1024;
 
   final long day;
-  private final AnomalyRules rules;
+  // not part of the state: set by the constructor, or by DailyFeatures.bind after a restore
+  AnomalyRules rules;
   final int[] counts;
   final LongSet[] keys;
 
@@ -26,12 +27,26 @@ final class DayAccumulator {
   final Map<Long, String> ipEvidence = new HashMap<>();
   final int[] hours = new int[24];
   final String[] hourEvidence = new String[24];
+  // the hashes of hourEvidence, and the feature index: worked out again after a restore
+  final long[] hourRank = new long[24];
+  private FeatureIndex index;
   final String[][] evidence;
   final long[][] evidenceRank;
   int total;
   int failures;
   long first = Long.MAX_VALUE;
   long last = Long.MIN_VALUE;
+
+  /** The empty shell {@link DailyFeaturesCodec} fills (arrays of {@code features} entries). */
+  @SuppressWarnings("unchecked")
+  DayAccumulator(long day, int features) {
+    this.day = day;
+    counts = new int[features];
+    keys = new LongSet[features];
+    keyEvidence = new Map[features];
+    evidence = new String[features][];
+    evidenceRank = new long[features][];
+  }
 
   @SuppressWarnings("unchecked")
   DayAccumulator(AnomalyRules rules, long day) {
@@ -55,6 +70,9 @@ final class DayAccumulator {
   }
 
   void add(AuditEvent e) {
+    if (index == null || index.rules() != rules) {
+      index = FeatureIndex.of(rules);
+    }
     long t = e.getEventTime().toEpochMilli();
     String id = e.getEventId();
     long rank = LongSet.hash(id);
@@ -63,56 +81,58 @@ final class DayAccumulator {
     last = Math.max(last, t);
     int hour = rules.hourOf(t);
     hours[hour]++;
-    if (hourEvidence[hour] == null || LongSet.hash(hourEvidence[hour]) > rank) {
+    if (hourEvidence[hour] == null || hourRank[hour] > rank) {
       hourEvidence[hour] = id;
+      hourRank[hour] = rank;
     }
     boolean failed = e.getOutcome() != null && e.getOutcome().getResult() == OutcomeResult.FAILURE;
     if (failed) {
       failures++;
+      for (int i : index.onFailure()) {
+        sample(i, id, rank);
+      }
     }
     String ip = e.getSourceIp();
     if (ip != null && !ip.isEmpty()) {
       long h = LongSet.hash(ip);
       ips.add(h);
-      if (ipEvidence.size() < MAX_KEYS_PER_DAY) {
-        ipEvidence.merge(h, id, (a, b) -> LongSet.hash(a) <= LongSet.hash(b) ? a : b);
+      lowestRank(ipEvidence, h, id, rank);
+      for (int i : index.onSourceIp()) {
+        sample(i, id, rank);
       }
     }
-    for (int i = 0; i < counts.length; i++) {
-      FeatureDefinition d = rules.features().get(i);
-      switch (d.kind()) {
-        case COUNT, DISTINCT, NEW_RESOURCE_SHARE -> {
-          if (!d.matches(e)) {
-            continue;
-          }
-          counts[i]++;
-          if (keys[i] != null) {
-            String key = d.resourceKey(e.getResource());
-            if (key == null) {
-              continue;
-            }
-            long h = LongSet.hash(key);
-            keys[i].add(h);
-            if (keyEvidence[i] != null && keyEvidence[i].size() < MAX_KEYS_PER_DAY) {
-              keyEvidence[i].merge(h, id, (a, b) -> LongSet.hash(a) <= LongSet.hash(b) ? a : b);
-            }
-          }
-          sample(i, id, rank);
+    String lastKey = null;
+    long lastHash = 0;
+    for (int i : index.matching(e)) {
+      counts[i]++;
+      if (keys[i] != null) {
+        String key = rules.features().get(i).resourceKey(e.getResource());
+        if (key == null) {
+          continue;
         }
-        case FAILURE_SHARE -> {
-          if (failed) {
-            sample(i, id, rank);
-          }
+        // features of one source mostly key the same resource: hashed once
+        if (!key.equals(lastKey)) {
+          lastKey = key;
+          lastHash = LongSet.hash(key);
         }
-        case DISTINCT_SOURCE_IPS -> {
-          if (ip != null && !ip.isEmpty()) {
-            sample(i, id, rank);
-          }
-        }
-        default -> {
-          // new IPs and off-hours pick their evidence at the end of the day, against history
+        long h = lastHash;
+        keys[i].add(h);
+        if (keyEvidence[i] != null) {
+          lowestRank(keyEvidence[i], h, id, rank);
         }
       }
+      sample(i, id, rank);
+    }
+  }
+
+  /** Keeps, for each key, the event id with the lowest hash (while the map has room). */
+  private static void lowestRank(Map<Long, String> m, long key, String id, long rank) {
+    if (m.size() >= MAX_KEYS_PER_DAY) {
+      return;
+    }
+    String cur = m.get(key);
+    if (cur == null || rank < LongSet.hash(cur)) {
+      m.put(key, id);
     }
   }
 

@@ -62,6 +62,10 @@ final class LongSet implements Serializable {
     return size;
   }
 
+  int capacity() {
+    return capacity;
+  }
+
   boolean full() {
     return size >= capacity;
   }

@@ -106,6 +106,48 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Give up waiting for the job after this long (default: ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(
+      names = "--anomaly-model",
+      paramLabel = "MODEL_DIR",
+      description =
+          "Score ANOMALOUS_ACTIVITY with this model (`train --out`); default: a model trained on"
+              + " the generated organisation's own history before the job starts.")
+  Path anomalyModel;
+
+  @Option(names = "--no-anomaly", description = "Run the job without ANOMALOUS_ACTIVITY.")
+  boolean noAnomaly;
+
+  /** The model the job scores with: --anomaly-model, or one trained on the organisation. */
+  private Path anomalyModel(PrintWriter err, Path rules, Path org, Path root) {
+    if (noAnomaly) {
+      return null;
+    }
+    if (anomalyModel != null) {
+      return anomalyModel.toAbsolutePath();
+    }
+    Path dir = root.resolve("anomaly-model");
+    try {
+      deleteTree(dir);
+      var t =
+          io.leaverwatch.anomaly.OrganisationTraining.train(
+              rules,
+              List.of(org.resolve("okta"), org.resolve("github"), org.resolve("cloudtrail")),
+              org.resolve("departures.csv"),
+              org.resolve("identities.csv"),
+              dir);
+      err.printf(
+          "demo: ANOMALOUS_ACTIVITY model %s trained on the organisation's %,d person-days in"
+              + " %.1f s (--no-anomaly to run without)%n",
+          t.version(), t.personDays(), t.seconds());
+      return dir;
+    } catch (IOException | RuntimeException e) {
+      err.printf("demo: ANOMALOUS_ACTIVITY not scored: %s%n", e.getMessage());
+      return null;
+    } finally {
+      err.flush();
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -195,6 +237,10 @@ public final class DemoCommand implements Callable<Integer> {
       // the quarter hour of a live feed: allow that much out-of-orderness
       env.put("LEAVERWATCH_MAX_OUT_OF_ORDERNESS", "26h");
       env.put("LEAVERWATCH_CHECKPOINT_DIR", root.resolve("checkpoints").toUri().toString());
+      Path model = anomalyModel(err, rules, org, root);
+      if (model != null) {
+        env.put(PipelineConfig.envName("anomaly.model_dir"), model.toString());
+      }
       PipelineConfig cfg = PipelineConfig.load(null, env);
       Configuration conf = new Configuration();
       conf.set(RestOptions.BIND_PORT, "0");

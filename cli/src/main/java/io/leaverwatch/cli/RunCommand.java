@@ -109,7 +109,12 @@ public final class RunCommand implements Callable<Integer> {
     resumeFrom(cfg).ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
     StreamExecutionEnvironment flink =
         StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), conf);
-    StreamingPipeline.build(flink, cfg, rulesDir.toString(), env);
+    try {
+      StreamingPipeline.build(flink, cfg, rulesDir.toString(), env);
+    } catch (IllegalArgumentException e) {
+      // a setting the job refuses before it starts (anomaly.model_dir: a model that does not load)
+      throw new UsageException(e.getMessage(), e);
+    }
     flink.execute("leaverwatch detection");
     return 0;
   }

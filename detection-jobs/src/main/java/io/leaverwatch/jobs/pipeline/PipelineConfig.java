@@ -61,6 +61,10 @@ public final class PipelineConfig implements Serializable {
     KEYS.put("starting_offsets", "earliest");
     // the REST endpoint (web UI) of the local cluster `leaverwatch run` starts: loopback only
     KEYS.put("flink.rest.bind_address", "127.0.0.1");
+    // ANOMALOUS_ACTIVITY in the streaming job (the anomaly module's extension): the model
+    // directory (`leaverwatch train --out`, or a folder of them), and how often it is looked at
+    KEYS.put("anomaly.model_dir", null);
+    KEYS.put("anomaly.reload_interval", "1m");
   }
 
   public static final String ENV_SASL_PASSWORD = "LEAVERWATCH_KAFKA_SASL_PASSWORD";
@@ -234,6 +238,16 @@ public final class PipelineConfig implements Serializable {
               + ": rules_reload_interval is invalid (a duration such as 10s, or 0s for never): "
               + e.getMessage());
     }
+    try {
+      if (anomalyReloadInterval().isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          where
+              + ": anomaly.reload_interval is invalid (a duration such as 1m): "
+              + e.getMessage());
+    }
     String offsets = get("starting_offsets");
     if (!offsets.equals("earliest") && !offsets.equals("latest") && !offsets.equals("committed")) {
       throw new IllegalArgumentException(
@@ -282,6 +296,16 @@ public final class PipelineConfig implements Serializable {
   /** The longest wait between two restarts of the job after failures. */
   public Duration restartMaxBackoff() {
     return io.leaverwatch.core.rules.Durations.parse(get("restart.max_backoff"));
+  }
+
+  /** The ANOMALOUS_ACTIVITY model directory, or null: the streaming job runs without it. */
+  public String anomalyModelDir() {
+    return get("anomaly.model_dir");
+  }
+
+  /** How often the streaming job looks for a new model in {@code anomaly.model_dir}. */
+  public Duration anomalyReloadInterval() {
+    return io.leaverwatch.core.rules.Durations.parse(get("anomaly.reload_interval"));
   }
 
   public int parallelism() {

@@ -118,7 +118,8 @@ public final class StreamingPipeline {
     // id must take the same sink task, in order, or an older one could land last. The detectors
     // run at a different parallelism than the sinks, so findings and step statuses are keyed by
     // their id on the way out.
-    DataStream<Finding> findings = out.findings().keyBy(Finding::getFindingId);
+    DataStream<Finding> findings =
+        StreamingDetectorExtension.unionAll(out, cfg, rulesDir).keyBy(Finding::getFindingId);
     DataStream<io.leaverwatch.schema.OffboardingStepStatus> stepStatuses =
         out.stepStatuses().keyBy(io.leaverwatch.schema.OffboardingStepStatus::getStatusId);
     findings

@@ -4,11 +4,17 @@ import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.DeadLetter;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.OffboardingStepStatus;
+import io.leaverwatch.schema.PersonSignal;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** What the job produces; the caller attaches sinks. */
+/**
+ * What the job produces; the caller attaches sinks. {@code resolvedSignals}: the normalised,
+ * identity-resolved events (and departures, identities, grants) by person, where detectors outside
+ * this module attach ({@link io.leaverwatch.jobs.pipeline.StreamingDetectorExtension}).
+ */
 public record DetectionOutputs(
     DataStream<Finding> findings,
     DataStream<OffboardingStepStatus> stepStatuses,
     DataStream<DeadLetter> deadLetters,
-    DataStream<AuditEvent> events) {}
+    DataStream<AuditEvent> events,
+    DataStream<PersonSignal> resolvedSignals) {}

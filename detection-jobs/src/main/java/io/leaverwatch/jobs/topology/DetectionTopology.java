@@ -128,13 +128,14 @@ public final class DetectionTopology {
             .uid("known-ip-detector")
             .name("known-IP detector");
 
-    // ANOMALOUS_ACTIVITY joins here: a detector keyed by person over daily feature vectors.
+    // detectors of other modules (ANOMALOUS_ACTIVITY) attach to `routed` in StreamingPipeline
     DataStream<Finding> findings = personFindings.union(ipFindings);
     return new DetectionOutputs(
         findings,
         personFindings.getSideOutput(PersonDetectorFunction.STEP_STATUSES),
         events.getSideOutput(NormalizeFunction.DEAD_LETTERS),
-        events);
+        events,
+        routed);
   }
 
   /** The sources' bundles of the rules, or (none given) the bundle the job is built with. */

@@ -1,6 +1,7 @@
 package io.leaverwatch.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leaverwatch.core.detect.FindingBounds;
 import io.leaverwatch.jobs.TestDirs;
@@ -42,6 +43,22 @@ class StreamingPipelineTest {
         .isEqualTo(Integer.MAX_VALUE);
     // the topology does not set it: the streaming wiring does, as the owner of the environment
     assertThat(flink.getConfig().isObjectReuseEnabled()).isTrue();
+  }
+
+  /** A build without the anomaly modules says so when a model is configured, not silently. */
+  @Test
+  void anAnomalyModelWithoutTheAnomalyDetectorOnTheClasspathIsRefused() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
+    env.put("LEAVERWATCH_ANOMALY_MODEL_DIR", "/models/anomaly");
+    PipelineConfig cfg = PipelineConfig.load(null, env);
+    StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment();
+
+    assertThat(StreamingDetectorExtension.discover()).isEmpty();
+    assertThatThrownBy(() -> StreamingPipeline.build(flink, cfg, TestDirs.rules().toString(), env))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("anomaly.model_dir")
+        .hasMessageContaining("no anomaly detector");
   }
 
   /**

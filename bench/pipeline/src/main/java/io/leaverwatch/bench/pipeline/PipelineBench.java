@@ -346,10 +346,20 @@ final class PipelineBench implements AutoCloseable {
     }
   }
 
+  /** The model the next runs score ANOMALOUS_ACTIVITY with; null: the job runs without it. */
+  void anomalyModelDir(Path dir) {
+    anomalyModelDir = dir;
+  }
+
+  private Path anomalyModelDir;
+
   private Map<String, String> jobEnvironment(String tag, String rawTopic, boolean withEs)
       throws IOException {
     String id = tag + "-" + run;
     Map<String, String> env = new HashMap<>();
+    if (anomalyModelDir != null) {
+      env.put(PipelineConfig.envName("anomaly.model_dir"), anomalyModelDir.toString());
+    }
     env.put("LEAVERWATCH_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("LEAVERWATCH_KAFKA_GROUP_ID", "bench-" + id);
     env.put("LEAVERWATCH_KAFKA_TRANSACTIONAL_ID_PREFIX", "bench-" + id);

@@ -109,8 +109,22 @@ public final class PipelineBenchCommand implements Callable<Integer> {
               + " 0 measures a cold JVM).")
   int warmup;
 
+  @Option(
+      names = "--anomaly",
+      defaultValue = "off",
+      paramLabel = "off|on|both",
+      description =
+          "ANOMALOUS_ACTIVITY in the job, with a model trained on the generated organisation:"
+              + " off (default), on (every run), or both: the job is also measured without and"
+              + " with it in this run (in the order without, with, with, without) and the ratio"
+              + " printed.")
+  String anomaly;
+
   @Override
   public Integer call() throws Exception {
+    if (!List.of("off", "on", "both").contains(anomaly)) {
+      throw new IllegalArgumentException("--anomaly must be off, on or both, not " + anomaly);
+    }
     if (warmup < 0 || warmup > 10) {
       throw new IllegalArgumentException("--warmup must be between 0 and 10, not " + warmup);
     }
@@ -194,6 +208,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
       progress.line("published %,d raw records holding %,d events", rawRecords, total);
 
+      Path model = anomaly.equals("off") ? null : trainAnomaly(rulesDir, org, data, progress);
+      bench.anomalyModelDir(model);
       for (int i = 1; i <= warmup; i++) {
         double w = bench.job("warm-up-" + i, true, total);
         progress.line("warm-up %d of %d (not counted): %,.0f events/s", i, warmup, w);
@@ -204,8 +220,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       progress.line(
           "normalise ceiling: %,.0f events/s (%.2f of the ceiling)",
           normaliseCeiling, ceiling > 0 ? normaliseCeiling / ceiling : 0);
+      if (anomaly.equals("both")) {
+        bench.anomalyModelDir(null);
+      }
       double job = bench.job("job", false, total);
       progress.line("job (Kafka to findings topic): %,.0f events/s", job);
+      if (anomaly.equals("both")) {
+        compareAnomaly(bench, model, job, total, progress);
+      }
       double jobEs = bench.job("job-es", true, total);
       progress.line("job + Elasticsearch sink: %,.0f events/s", jobEs);
 
@@ -235,6 +257,52 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       progress.line("wrote %s", outFile);
     }
     return 0;
+  }
+
+  private static Path trainAnomaly(Path rulesDir, Path org, Path data, BenchProgress progress)
+      throws IOException {
+    Path model = data.resolve("anomaly-model");
+    deleteRecursively(model);
+    var t =
+        io.leaverwatch.anomaly.OrganisationTraining.train(
+            rulesDir,
+            eventDirs(org),
+            org.resolve("departures.csv"),
+            org.resolve("identities.csv"),
+            model);
+    progress.line(
+        "anomaly: model %s trained on %,d person-days in %.1f s -> %s",
+        t.version(), t.personDays(), t.seconds(), model);
+    return model;
+  }
+
+  /**
+   * The job without and with ANOMALOUS_ACTIVITY, in the order without (already measured), with,
+   * with, without, so that a drift of the machine's load weighs on both alike.
+   */
+  private void compareAnomaly(
+      PipelineBench bench, Path model, double firstWithout, long total, BenchProgress progress)
+      throws Exception {
+    bench.anomalyModelDir(model);
+    double with1 = bench.job("job-anomaly-1", false, total);
+    double with2 = bench.job("job-anomaly-2", false, total);
+    bench.anomalyModelDir(null);
+    double without2 = bench.job("job-2", false, total);
+    double without = (firstWithout + without2) / 2;
+    double with = (with1 + with2) / 2;
+    String line =
+        String.format(
+            java.util.Locale.ROOT,
+            "anomaly: job without %,.0f and %,.0f events/s, with %,.0f and %,.0f events/s;"
+                + " with/without = %.3f",
+            firstWithout,
+            without2,
+            with1,
+            with2,
+            without > 0 ? with / without : 0);
+    progress.line("%s", line);
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
   }
 
   static void deleteRecursively(Path dir) throws IOException {
