@@ -1,5 +1,6 @@
 package io.leaverwatch.jobs.pipeline;
 
+import io.leaverwatch.jobs.sink.DeadLetterDocumentMapper;
 import io.leaverwatch.jobs.sink.ElasticsearchSink;
 import io.leaverwatch.jobs.sink.ElasticsearchSinkConfig;
 import io.leaverwatch.jobs.sink.FindingDocumentMapper;
@@ -139,11 +140,13 @@ public final class StreamingPipeline {
         .uid("kafka-findings")
         .name("leaverwatch.findings");
 
-    out.deadLetters()
-        .map(d -> stamp(d, cfg.topic("raw")))
-        .returns(new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(DeadLetter.class))
-        .uid("dlq-stamp")
-        .name("dead letters")
+    DataStream<DeadLetter> deadLetters =
+        out.deadLetters()
+            .map(d -> stamp(d, cfg.topic("raw")))
+            .returns(new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(DeadLetter.class))
+            .uid("dlq-stamp")
+            .name("dead letters");
+    deadLetters
         .sinkTo(
             KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
@@ -189,6 +192,11 @@ public final class StreamingPipeline {
           .sinkTo(ElasticsearchSink.of(es, new StepStatusDocumentMapper()))
           .uid("es-steps")
           .name("elasticsearch step statuses");
+      // input dead letters beside the documents Elasticsearch refused, for the dashboards
+      deadLetters
+          .sinkTo(ElasticsearchSink.of(es, new DeadLetterDocumentMapper()))
+          .uid("es-dlq")
+          .name("elasticsearch dead letters");
     }
     return out;
   }

@@ -10,7 +10,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * What the job produces; the caller attaches sinks. {@code resolvedSignals}: the normalised,
  * identity-resolved events (and departures, identities, grants) by person, where detectors outside
- * this module attach ({@link io.leaverwatch.jobs.pipeline.StreamingDetectorExtension}).
+ * this module attach (`StreamingDetectorExtension` in the pipeline package).
  */
 public record DetectionOutputs(
     DataStream<Finding> findings,
