@@ -123,7 +123,8 @@ final class Org {
   }
 
   static String save(AnomalyModel m, Path dir) throws IOException {
-    return ModelDirectory.save(m, RULES_DIR.resolve("anomaly/anomalous-activity.yaml"), null, dir);
+    return ModelDirectory.save(
+        m, RULES_DIR.resolve("detections/anomalous-activity.yaml"), null, dir);
   }
 
   static Departure departure() {
