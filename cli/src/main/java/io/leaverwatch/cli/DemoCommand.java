@@ -425,7 +425,7 @@ public final class DemoCommand implements Callable<Integer> {
     err.println(
         "  Elasticsearch   "
             + es.httpUrl()
-            + "  (indices: leaverwatch-findings, leaverwatch-steps)");
+            + "  (indices: leaverwatch-findings, leaverwatch-steps, leaverwatch-alerts, leaverwatch-dlq)");
     err.println(
         "    curl '" + es.httpUrl() + "/leaverwatch-findings/_search?q=severity:CRITICAL&pretty'");
     err.println(
@@ -433,7 +433,9 @@ public final class DemoCommand implements Callable<Integer> {
             + kafka.bootstrapServers()
             + "  (topics: audit.raw, audit.events, audit.dlq, hr.departures, iam.identities, leaverwatch.findings)");
     err.println("  Generated data  " + org + "  (ground truth: ground-truth.ndjson)");
-    err.println("  Kibana objects  dashboards/kibana/leaverwatch.ndjson (import into Kibana 8.19)");
+    err.println(
+        "  Kibana objects  dashboards/kibana/leaverwatch.ndjson and leaverwatch-lens.ndjson"
+            + " (./leaverwatch dashboards install --kibana URL; Kibana 8.19; events dated Oct 2026)");
     err.println("  Data folder     " + root);
     err.println(
         "  Node's folder   "
