@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,6 +49,9 @@ public final class KafkaLedgerStore implements Ledger.Store {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLedgerStore.class);
 
   public static final String DEFAULT_TOPIC = "leaverwatch.alerts";
+
+  /** How long a just-created ledger topic may stay unknown to the node describing it. */
+  static final Duration CONFIG_CHECK_DEADLINE = Duration.ofSeconds(30);
 
   private final Producer<byte[], byte[]> producer;
   private final Properties base;
@@ -229,12 +233,11 @@ public final class KafkaLedgerStore implements Ledger.Store {
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw new IllegalStateException(
-              "cannot create the alert ledger topic " + topic + ": " + e.getCause().getMessage(),
+              "cannot create the alert ledger topic " + topic + ": " + describe(e.getCause()),
               e.getCause());
         }
       }
-      ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      Config c = admin.describeConfigs(List.of(r)).all().get().get(r);
+      Config c = describeWithRetry(admin, topic);
       String policy = c.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       if (!Set.of(policy.split(",")).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
         throw new IllegalStateException(
@@ -249,9 +252,38 @@ public final class KafkaLedgerStore implements Ledger.Store {
       throw new IllegalStateException("interrupted while checking " + topic, e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "cannot check the alert ledger topic " + topic + ": " + e.getCause().getMessage(),
+          "cannot check the alert ledger topic " + topic + ": " + describe(e.getCause()),
           e.getCause());
     }
+  }
+
+  /**
+   * Reads the topic's configuration. A topic created a moment ago may not yet be known to the node
+   * that answers ({@code UnknownTopicOrPartitionException}, a retriable error): such errors are
+   * retried for up to {@link #CONFIG_CHECK_DEADLINE}.
+   */
+  private static Config describeWithRetry(Admin admin, String topic)
+      throws InterruptedException, ExecutionException {
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    long deadline = System.nanoTime() + CONFIG_CHECK_DEADLINE.toNanos();
+    long pauseMs = 50;
+    while (true) {
+      try {
+        return admin.describeConfigs(List.of(r)).all().get().get(r);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.debug("the alert ledger topic {} is not described yet: {}", topic, describe(e));
+        Thread.sleep(pauseMs); // back-off between retries, not synchronisation
+        pauseMs = Math.min(pauseMs * 2, 1_000);
+      }
+    }
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
   }
 
   /** Bootstrap and security only: what the consumer, producer and admin clients share. */
