@@ -5,7 +5,8 @@ package io.leaverwatch.alerting;
  * it and before the request, after the receiver accepted the request and before the ledger has it,
  * and after the ledger has it (before the caller commits the offset or a {@code --once} run ends).
  * Tests throw from them to kill the dispatcher at every step and check what a restart does;
- * production passes {@link #NONE}.
+ * production passes {@link #NONE}. For a digest the first argument is the digest's id ({@code
+ * digest-…}) instead of a finding id.
  */
 public interface DeliveryHooks {
   DeliveryHooks NONE = new DeliveryHooks() {};

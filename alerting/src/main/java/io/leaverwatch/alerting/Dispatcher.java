@@ -15,10 +15,15 @@ import io.leaverwatch.alerting.send.Outcome;
 import io.leaverwatch.alerting.send.SlackSender;
 import io.leaverwatch.core.json.Json;
 import io.leaverwatch.schema.Finding;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * and the message updated if the finding moved on, so a channel never gets a second message. For
  * PagerDuty (the Events API has no read side) the intended event is sent again, at most once per
  * kill: same dedup_key, event_action and severity, which PagerDuty folds into the alert it has.
+ *
+ * <p>A digest goes the same way as a unit: before its request every member's entry gets the
+ * digest's intent (a digest id derived from the receiver, the window and the members at their
+ * revisions, and the window's start); its Slack message carries {@code event_type} {@value
+ * SlackSender#DIGEST_EVENT_TYPE} with that id; a restart gathers the members under their digest id,
+ * looks the message up and adopts it (the members become DIGESTED) or sends that digest once, with
+ * the same window (and so the same PagerDuty dedup_key).
  */
 public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -125,10 +137,16 @@ public final class Dispatcher {
       }
       lanes.put(r.name(), new Lane(r, s));
     }
-    // digests a killed run had promised: they go out when their window ends
+    // digests a killed run had promised go out when their window ends; one it was sending (its
+    // members carry the digest's intent) goes first, looked up before it is sent again
     for (LedgerEntry e : ledger.entries()) {
       Lane l = lanes.get(e.receiver());
-      if (l != null && e.state() == LedgerEntry.State.DIGEST_PENDING) {
+      if (l == null || e.state() != LedgerEntry.State.DIGEST_PENDING) {
+        continue;
+      }
+      if (e.intent() != null && e.intent().isDigest()) {
+        l.resumeDigest(e);
+      } else {
         l.digestBuffer.put(e.findingId(), e);
       }
     }
@@ -260,6 +278,14 @@ public final class Dispatcher {
     final Instant digestWindow;
     final List<Runnable> waiters = new ArrayList<>();
     int attempts;
+
+    /** A digest's id once its intent is in the ledger; null before. */
+    String digestId;
+
+    long intentAtMillis;
+
+    /** The digest may have been posted already (a killed run, a failed request): look first. */
+    boolean lookUp;
 
     Pending(Finding f, Runnable waiter) {
       this.finding = f;
@@ -539,38 +565,84 @@ public final class Dispatcher {
       }
     }
 
+    /**
+     * Sends one digest exactly once across kills, as a single message is: its members' entries get
+     * the digest's intent (its id and window) before the request, its Slack message carries the id
+     * in its metadata, and a digest whose intent a killed run left (or whose request may have
+     * arrived though it failed) is looked up in the channel first and adopted if it is there.
+     */
     void sendDigest(Pending p, Instant now) {
       String key = queue.keySet().iterator().next();
+      if (p.digestId == null) {
+        String id = digestId(receiver.name(), p.digestWindow, membersAtRevisions(p.digest));
+        hooks.beforeIntent(id, receiver.name());
+        for (DigestItem i : p.digest) {
+          ledger
+              .get(i.findingId(), receiver.name())
+              .filter(cur -> cur.state() == LedgerEntry.State.DIGEST_PENDING)
+              .ifPresent(
+                  cur ->
+                      ledger.putDeferred(
+                          cur.withIntent(
+                              LedgerEntry.Intent.digest(
+                                  cur, id, p.digestWindow.toEpochMilli(), now.toEpochMilli()))));
+        }
+        ledger.sync();
+        p.digestId = id;
+        p.intentAtMillis = now.toEpochMilli();
+      } else if (p.lookUp) {
+        Instant since = Instant.ofEpochMilli(p.intentAtMillis).minus(LOOKBACK_MARGIN);
+        Outcome found =
+            sender.findDigestPosted(receiver.channel(), p.digestId, receiver.name(), since);
+        switch (found.kind()) {
+          case DELIVERED:
+            settleDigest(p, LedgerEntry.State.DIGESTED, "delivered", p.attempts + 1, now);
+            stats.slackAdopted.incrementAndGet();
+            LOG.info(
+                "{}: digest {} of {} finding(s) was posted before a restart (ts {}); not posting"
+                    + " it again",
+                receiver.name(),
+                p.digestId,
+                p.digest.size(),
+                found.ts());
+            queue.remove(key);
+            return;
+          case NOT_FOUND:
+            p.lookUp = false;
+            break;
+          case REJECTED:
+          case AUTH_FAILED:
+            // no history scope or no access: posting may repeat the digest, never lose it
+            LOG.warn(
+                "{}: cannot look up whether digest {} was posted before a restart ({}); posting it",
+                receiver.name(),
+                p.digestId,
+                found.reason());
+            p.lookUp = false;
+            break;
+          default:
+            if (failed(p, found, now)) {
+              deadLetterDigest(p, null, found.reason(), now);
+              queue.remove(key);
+            }
+            return;
+        }
+      }
       ObjectNode body =
           kind() == Kind.PAGERDUTY
               ? PagerDutyPayloads.digest(receiver.name(), p.digestWindow, p.digest, windowText())
-              : SlackMessages.digest(receiver.channel(), p.digestWindow, p.digest, windowText());
+              : withDigestMetadata(
+                  SlackMessages.digest(receiver.channel(), p.digestWindow, p.digest, windowText()),
+                  p);
       String method = kind() == Kind.PAGERDUTY ? "enqueue" : "chat.postMessage";
-      ledger.sync();
+      hooks.beforeSend(p.digestId, receiver.name());
       Outcome o = sender.send(method, body);
       if (o.kind() == Outcome.Kind.DELIVERED) {
+        hooks.afterSendBeforeLedger(p.digestId, receiver.name());
         if (payloads != null) {
-          payloads.write(receiver.name(), method, "digest-" + p.digestWindow.toEpochMilli(), body);
+          payloads.write(receiver.name(), method, p.digestId, body);
         }
-        for (DigestItem i : p.digest) {
-          LedgerEntry cur = ledger.get(i.findingId(), receiver.name()).orElse(null);
-          if (cur != null && cur.state() == LedgerEntry.State.DIGEST_PENDING) {
-            ledger.putDeferred(
-                new LedgerEntry(
-                    cur.findingId(),
-                    cur.receiver(),
-                    cur.revision(),
-                    cur.status(),
-                    cur.severity(),
-                    LedgerEntry.State.DIGESTED,
-                    null,
-                    null,
-                    null,
-                    now.toEpochMilli()));
-            reportDigested(cur, "delivered", p.attempts + 1, now);
-          }
-        }
-        ledger.sync();
+        settleDigest(p, LedgerEntry.State.DIGESTED, "delivered", p.attempts + 1, now);
         stats.digests.incrementAndGet();
         stats.digestedFindings.addAndGet(p.digest.size());
         if (kind() == Kind.PAGERDUTY) {
@@ -578,42 +650,94 @@ public final class Dispatcher {
         } else {
           stats.slackPosted.incrementAndGet();
         }
+        hooks.afterLedger(p.digestId, receiver.name());
         recovered();
         notBefore = clock.instant().plus(minInterval());
         queue.remove(key);
         return;
       }
+      if (o.kind() != Outcome.Kind.RATE_LIMITED && o.kind() != Outcome.Kind.AUTH_FAILED) {
+        // a timeout or a 5xx may have posted it: the retry looks first
+        p.lookUp = true;
+      }
       if (failed(p, o, now)) {
-        ObjectNode line = dlqLine("DIGEST", p.attempts, o.reason(), now);
-        line.put("findings", p.digest.size());
-        line.putPOJO("finding_ids", p.digest.stream().map(DigestItem::findingId).toList());
-        line.set("payload", body);
-        dlq.write(line);
-        for (DigestItem i : p.digest) {
-          ledger
-              .get(i.findingId(), receiver.name())
-              .ifPresent(
-                  cur ->
-                      ledger.putDeferred(
-                          new LedgerEntry(
-                              cur.findingId(),
-                              cur.receiver(),
-                              cur.revision(),
-                              cur.status(),
-                              cur.severity(),
-                              LedgerEntry.State.DEAD,
-                              null,
-                              null,
-                              null,
-                              now.toEpochMilli())));
-          ledger
-              .get(i.findingId(), receiver.name())
-              .ifPresent(cur -> reportDigested(cur, "dead_lettered", p.attempts, null));
-        }
-        ledger.sync();
-        stats.deadLettered.incrementAndGet();
+        deadLetterDigest(p, body, o.reason(), now);
         queue.remove(key);
       }
+    }
+
+    /** The members still waiting for this digest move to {@code state}; the intent is gone. */
+    void settleDigest(
+        Pending p, LedgerEntry.State state, String outcome, int attempts, Instant now) {
+      for (DigestItem i : p.digest) {
+        LedgerEntry cur = ledger.get(i.findingId(), receiver.name()).orElse(null);
+        if (cur != null && cur.state() == LedgerEntry.State.DIGEST_PENDING) {
+          ledger.putDeferred(
+              new LedgerEntry(
+                  cur.findingId(),
+                  cur.receiver(),
+                  cur.revision(),
+                  cur.status(),
+                  cur.severity(),
+                  state,
+                  null,
+                  null,
+                  null,
+                  now.toEpochMilli()));
+          reportDigested(cur, outcome, attempts, state == LedgerEntry.State.DIGESTED ? now : null);
+        }
+      }
+      ledger.sync();
+    }
+
+    void deadLetterDigest(Pending p, ObjectNode body, String reason, Instant now) {
+      ObjectNode line = dlqLine("DIGEST", p.attempts, reason, now);
+      line.put("digest_id", p.digestId);
+      line.put("findings", p.digest.size());
+      line.putPOJO("finding_ids", p.digest.stream().map(DigestItem::findingId).toList());
+      line.set("payload", body);
+      dlq.write(line);
+      settleDigest(p, LedgerEntry.State.DEAD, "dead_lettered", p.attempts, now);
+      stats.deadLettered.incrementAndGet();
+    }
+
+    /** What lets a restart find this digest again: its id, never a finding's text. */
+    ObjectNode withDigestMetadata(ObjectNode body, Pending p) {
+      ObjectNode md = body.putObject("metadata");
+      md.put("event_type", SlackSender.DIGEST_EVENT_TYPE);
+      ObjectNode payload = md.putObject("event_payload");
+      payload.put("digest_id", p.digestId);
+      payload.put("receiver", receiver.name());
+      payload.put("findings", p.digest.size());
+      return body;
+    }
+
+    /** {@code finding_id@revision} of each member, as the ledger has it now. */
+    List<String> membersAtRevisions(List<DigestItem> items) {
+      List<String> out = new ArrayList<>(items.size());
+      for (DigestItem i : items) {
+        long rev =
+            ledger.get(i.findingId(), receiver.name()).map(LedgerEntry::revision).orElse(-1L);
+        out.add(i.findingId() + "@" + rev);
+      }
+      return out;
+    }
+
+    /** A digest a killed run was sending: its members gather under its id, looked up first. */
+    void resumeDigest(LedgerEntry member) {
+      LedgerEntry.Intent i = member.intent();
+      Pending p =
+          queue.computeIfAbsent(
+              "digest:" + i.digestId(),
+              k -> {
+                Pending r =
+                    new Pending(new ArrayList<>(), Instant.ofEpochMilli(i.digestWindowMillis()));
+                r.digestId = i.digestId();
+                r.intentAtMillis = i.atMillis();
+                r.lookUp = true;
+                return r;
+              });
+      p.digest.add(new DigestItem(member.findingId(), member.digestLine(), member.severity()));
     }
 
     /** Applies a failed outcome to the lane; true when the alert is given up (to the DLQ). */
@@ -819,20 +943,25 @@ public final class Dispatcher {
         return;
       }
       LedgerEntry p = e.get();
+      boolean pending = p.state() == LedgerEntry.State.DIGEST_PENDING;
       ledger.putDeferred(
           new LedgerEntry(
               p.findingId(),
               p.receiver(),
               f.getRevision(),
               f.getStatus().name(),
-              p.state() == LedgerEntry.State.DIGEST_PENDING ? f.getSeverity().name() : p.severity(),
+              pending ? f.getSeverity().name() : p.severity(),
               p.state(),
               p.ts(),
               p.channel(),
-              p.state() == LedgerEntry.State.DIGEST_PENDING ? digestLine(f) : p.digestLine(),
-              clock.millis()));
-      if (p.state() == LedgerEntry.State.DIGEST_PENDING) {
+              pending ? digestLine(f) : p.digestLine(),
+              clock.millis(),
+              pending ? p.intent() : null)); // a digest being sent keeps its intent
+      // a finding in a digest already formed stays in that one; one still waiting shows the newest
+      if (pending && digestBuffer.containsKey(p.findingId())) {
         digestBuffer.put(p.findingId(), ledger.get(p.findingId(), p.receiver()).orElseThrow());
+      }
+      if (pending) {
         promised.put(p.findingId(), f);
       }
     }
@@ -889,6 +1018,25 @@ public final class Dispatcher {
               ? "gave up after " + attempts + " attempt(s); last: " + reason
               : reason);
       return line;
+    }
+  }
+
+  /**
+   * A digest's id: the same for the same receiver, window and members at the same revisions, so a
+   * restart that finds the intent of a digest looks for the very message that digest posted.
+   */
+  static String digestId(String receiver, Instant window, List<String> membersAtRevisions) {
+    List<String> sorted = new ArrayList<>(membersAtRevisions);
+    Collections.sort(sorted);
+    StringBuilder in = new StringBuilder(receiver).append('\n').append(window.toEpochMilli());
+    sorted.forEach(m -> in.append('\n').append(m));
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(in.toString().getBytes(StandardCharsets.UTF_8));
+      return "digest-" + HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
 

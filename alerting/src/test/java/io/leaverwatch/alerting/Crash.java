@@ -17,34 +17,46 @@ final class Crash {
 
   /** Throws at {@code step} the first time {@code receiver} reaches it. */
   static DeliveryHooks at(String step, String receiver) {
+    return at(step, receiver, false);
+  }
+
+  /** Throws at {@code step} the first time {@code receiver} reaches it sending a digest. */
+  static DeliveryHooks atDigest(String step, String receiver) {
+    return at(step, receiver, true);
+  }
+
+  private static DeliveryHooks at(String step, String receiver, boolean digestOnly) {
     return new DeliveryHooks() {
       boolean fired;
 
-      void maybe(String here, String r) {
-        if (!fired && here.equals(step) && r.equals(receiver)) {
+      void maybe(String here, String id, String r) {
+        if (!fired
+            && here.equals(step)
+            && r.equals(receiver)
+            && (!digestOnly || id.startsWith("digest-"))) {
           fired = true;
           throw new Simulated(step);
         }
       }
 
       @Override
-      public void beforeIntent(String findingId, String r) {
-        maybe(BEFORE_INTENT, r);
+      public void beforeIntent(String id, String r) {
+        maybe(BEFORE_INTENT, id, r);
       }
 
       @Override
-      public void beforeSend(String findingId, String r) {
-        maybe(BEFORE_SEND, r);
+      public void beforeSend(String id, String r) {
+        maybe(BEFORE_SEND, id, r);
       }
 
       @Override
-      public void afterSendBeforeLedger(String findingId, String r) {
-        maybe(AFTER_SEND, r);
+      public void afterSendBeforeLedger(String id, String r) {
+        maybe(AFTER_SEND, id, r);
       }
 
       @Override
-      public void afterLedger(String findingId, String r) {
-        maybe(AFTER_LEDGER, r);
+      public void afterLedger(String id, String r) {
+        maybe(AFTER_LEDGER, id, r);
       }
     };
   }

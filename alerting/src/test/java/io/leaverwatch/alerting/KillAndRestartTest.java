@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leaverwatch.alerting.ledger.LedgerEntry;
+import io.leaverwatch.alerting.standin.FakeSlack;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.Severity;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * request, after the request and before the ledger has it, after the ledger and before the offset
  * or the end of a --once run), for each receiver, then restarted over the same ledger with the
  * uncommitted finding read again: each channel shows one message per finding, and PagerDuty sees no
- * trigger beyond the first and the severity rises, at most one identical repeat it folds in.
+ * trigger beyond the first and the severity rises, at most one identical repeat it folds in. The
+ * same for a digest: one message per receiver, every member recorded once.
  */
 class KillAndRestartTest {
   static final List<String> STEPS =
@@ -83,6 +86,115 @@ class KillAndRestartTest {
         }
       }
     }
+  }
+
+  /**
+   * Budget 1: g-1 goes out on its own, g-2 and g-3 in one digest per receiver, and the kill comes
+   * at a step of that digest. A kill after Slack accepted the digest and before the ledger has it
+   * is the case a digest without a write-ahead intent would post twice.
+   */
+  @Test
+  void killedAtEveryStepOfADigestEachReceiverGetsThatDigestOnce() throws Exception {
+    List<String> members = List.of("g-2", "g-3");
+    for (String receiver : RECEIVERS) {
+      for (String step : STEPS) {
+        String what = "digest " + step + " @ " + receiver;
+        try (Harness h = new Harness(tmp.resolve("digest-" + receiver + "-" + step), 1)) {
+          List<Finding> fs =
+              List.of(Findings.high("g-1"), Findings.high("g-2"), Findings.high("g-3"));
+          List<DeliveryRecords.Delivery> records = new ArrayList<>();
+          Dispatcher d = h.dispatcher(Crash.atDigest(step, receiver), once());
+          d.recordingTo(records::add);
+          try {
+            fs.forEach(f -> d.offer(f, () -> {}));
+            d.finish();
+            throw new AssertionError("no crash at " + what);
+          } catch (Crash.Simulated expected) {
+            // the process dies here
+          }
+
+          Dispatcher again = h.restart(once()).recordingTo(records::add);
+          fs.forEach(f -> again.offer(f, () -> {})); // read again: nothing was committed
+          again.finish();
+
+          List<FakeSlack.Message> digests = slackDigests(h);
+          assertThat(digests).as("%s: Slack digests", what).hasSize(1);
+          String listed = digests.get(0).body.path("blocks").toString();
+          for (String m : members) {
+            assertThat(listed.split("finding " + m, -1))
+                .as("%s: %s listed once", what, m)
+                .hasSize(2);
+          }
+          assertThat(listed).as(what).doesNotContain("finding g-1");
+          assertThat(h.slack.posted()).as("%s: g-1 and the digest", what).isEqualTo(2);
+          assertThat(
+                  h.pd.alerts().keySet().stream().filter(k -> k.startsWith("leaverwatch-digest:")))
+              .as("%s: PagerDuty digests", what)
+              .hasSize(1);
+          assertThat(h.pd.distinctTriggers()).as("%s: PagerDuty triggers", what).isEqualTo(2);
+          boolean sentUnrecorded = step.equals(Crash.AFTER_SEND);
+          assertThat(h.pd.repeatedTriggers())
+              .as("%s: identical repeats", what)
+              .isEqualTo(sentUnrecorded && receiver.equals("security-oncall") ? 1 : 0);
+          assertThat(h.stats.slackAdopted.get())
+              .as("%s: the digest found by its metadata", what)
+              .isEqualTo(sentUnrecorded && receiver.equals("leavers-channel") ? 1 : 0);
+          for (String r : RECEIVERS) {
+            for (String m : members) {
+              LedgerEntry e = h.ledger.get(m, r).orElseThrow();
+              assertThat(e.state())
+                  .as("%s: %s for %s", what, m, r)
+                  .isEqualTo(LedgerEntry.State.DIGESTED);
+              assertThat(e.intent()).as("%s: %s for %s", what, m, r).isNull();
+              assertThat(records)
+                  .as("%s: %s recorded for %s", what, m, r)
+                  .filteredOn(x -> x.findingId().equals(m) && x.receiver().equals(r))
+                  .singleElement()
+                  .satisfies(
+                      x -> {
+                        assertThat(x.lastAction()).isEqualTo("digest");
+                        assertThat(x.outcome()).isEqualTo("delivered");
+                      });
+            }
+          }
+          assertThat(h.dlq).as(what).isEmpty();
+
+          int pdRequests = h.pd.requests().size();
+          int slackRequests = h.slack.requests().size();
+          Dispatcher third = h.restart(once());
+          fs.forEach(f -> third.offer(f, () -> {}));
+          third.finish();
+          assertThat(h.pd.requests()).as(what).hasSize(pdRequests);
+          assertThat(h.slack.requests()).as(what).hasSize(slackRequests);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aDigestLedgerWrittenBeforeDigestsHadIntentsStillReads() throws Exception {
+    try (Harness h = new Harness(tmp, 1)) {
+      java.nio.file.Files.createDirectories(h.state);
+      // a line as an older dispatcher wrote it: a promised finding, no digest id anywhere
+      java.nio.file.Files.writeString(
+          h.state.resolve(io.leaverwatch.alerting.ledger.Ledger.FILE_NAME),
+          "{\"finding_id\":\"g-old\",\"receiver\":\"leavers-channel\",\"revision\":1,"
+              + "\"status\":\"OPEN\",\"severity\":\"HIGH\",\"state\":\"DIGEST_PENDING\","
+              + "\"digest_line\":\"HIGH POST_DEPARTURE_ACTIVITY p-0042 \u2014 finding g-old\","
+              + "\"at\":1,\"intent\":false}\n");
+      Dispatcher d = h.dispatcher(DeliveryHooks.NONE, once());
+      d.finish();
+      assertThat(slackDigests(h)).hasSize(1);
+      assertThat(h.ledger.get("g-old", "leavers-channel").orElseThrow().state())
+          .isEqualTo(LedgerEntry.State.DIGESTED);
+    }
+  }
+
+  static List<FakeSlack.Message> slackDigests(Harness h) {
+    return h.slack.messages().stream()
+        .filter(
+            m -> m.body.path("metadata").path("event_type").asText().equals("leaverwatch_digest"))
+        .toList();
   }
 
   @Test

@@ -141,6 +141,10 @@ public final class Ledger implements AutoCloseable {
       in.put("status", i.status());
       in.put("severity", i.severity());
       in.put("at", i.atMillis());
+      if (i.digestId() != null) {
+        in.put("digest_id", i.digestId());
+        in.put("digest_window", i.digestWindowMillis());
+      }
     }
     return n.toString();
   }
@@ -155,7 +159,9 @@ public final class Ledger implements AutoCloseable {
               in.path("revision").asLong(),
               text(in, "status"),
               text(in, "severity"),
-              in.path("at").asLong());
+              in.path("at").asLong(),
+              text(in, "digest_id"), // absent from entries written before digests had intents
+              in.path("digest_window").asLong());
     }
     return new LedgerEntry(
         text(n, "finding_id"),

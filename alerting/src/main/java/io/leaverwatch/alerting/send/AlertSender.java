@@ -16,4 +16,13 @@ public interface AlertSender {
   default Outcome findPosted(String channel, String findingId, String receiver, Instant oldest) {
     return Outcome.notFound("this receiver cannot be asked");
   }
+
+  /**
+   * Like {@link #findPosted}, for the digest a killed run may have posted: the message whose
+   * metadata names {@code digestId}. Receivers that cannot be asked answer NOT_FOUND.
+   */
+  default Outcome findDigestPosted(
+      String channel, String digestId, String receiver, Instant oldest) {
+    return Outcome.notFound("this receiver cannot be asked");
+  }
 }

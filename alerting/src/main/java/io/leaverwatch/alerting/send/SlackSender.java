@@ -34,6 +34,12 @@ public final class SlackSender implements AlertSender {
   public static final String EVENT_TYPE = "leaverwatch_finding";
 
   /**
+   * The {@code metadata.event_type} of every digest message ({@code event_payload} digest_id,
+   * receiver, findings).
+   */
+  public static final String DIGEST_EVENT_TYPE = "leaverwatch_digest";
+
+  /**
    * A page of history: 15 is the most non-Marketplace apps get since Slack's 2025 limits, so the
    * lookup pages the same way under either limit.
    */
@@ -93,6 +99,23 @@ public final class SlackSender implements AlertSender {
 
   @Override
   public Outcome findPosted(String channel, String findingId, String receiver, Instant oldest) {
+    return find(channel, EVENT_TYPE, "finding_id", findingId, receiver, oldest);
+  }
+
+  @Override
+  public Outcome findDigestPosted(
+      String channel, String digestId, String receiver, Instant oldest) {
+    return find(channel, DIGEST_EVENT_TYPE, "digest_id", digestId, receiver, oldest);
+  }
+
+  /** The newest message since {@code oldest} whose metadata has that event type and id. */
+  private Outcome find(
+      String channel,
+      String eventType,
+      String idField,
+      String wanted,
+      String receiver,
+      Instant oldest) {
     String id = channel;
     if (channel.startsWith("#")) {
       Outcome resolved = resolveChannel(channel);
@@ -101,7 +124,7 @@ public final class SlackSender implements AlertSender {
       }
       id = resolved.channel();
     }
-    String key = findingId + "\u0000" + receiver;
+    String key = wanted + "\u0000" + receiver;
     String cursor = resume.getOrDefault(key, "");
     for (int page = 0; page < MAX_HISTORY_PAGES; page++) {
       Map<String, String> args = new LinkedHashMap<>();
@@ -124,8 +147,8 @@ public final class SlackSender implements AlertSender {
       for (JsonNode m : a.json.path("messages")) {
         JsonNode md = m.path("metadata");
         JsonNode p = md.path("event_payload");
-        if (EVENT_TYPE.equals(md.path("event_type").asText())
-            && findingId.equals(p.path("finding_id").asText())
+        if (eventType.equals(md.path("event_type").asText())
+            && wanted.equals(p.path(idField).asText())
             && receiver.equals(p.path("receiver").asText())) {
           resume.remove(key);
           return Outcome.found(m.path("ts").asText(), id, p.path("revision").asLong(0));
@@ -134,7 +157,7 @@ public final class SlackSender implements AlertSender {
       cursor = a.json.path("response_metadata").path("next_cursor").asText("");
       if (cursor.isEmpty()) {
         resume.remove(key);
-        return Outcome.notFound("no message of finding " + findingId + " in " + channel);
+        return Outcome.notFound("no message of " + wanted + " in " + channel);
       }
     }
     resume.remove(key);
@@ -143,7 +166,7 @@ public final class SlackSender implements AlertSender {
         receiver,
         MAX_HISTORY_PAGES,
         channel,
-        findingId);
+        wanted);
     return Outcome.notFound("history lookup bounded at " + MAX_HISTORY_PAGES + " pages");
   }
 
