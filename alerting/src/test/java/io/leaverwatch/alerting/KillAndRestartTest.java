@@ -3,14 +3,22 @@ package io.leaverwatch.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leaverwatch.alerting.ledger.Ledger;
 import io.leaverwatch.alerting.ledger.LedgerEntry;
+import io.leaverwatch.alerting.render.FindingLinks;
+import io.leaverwatch.alerting.send.AlertSender;
+import io.leaverwatch.alerting.send.Outcome;
 import io.leaverwatch.alerting.standin.FakeSlack;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.Severity;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,13 +179,66 @@ class KillAndRestartTest {
     }
   }
 
+  /**
+   * The kill comes from outside the dispatcher, the moment Slack has answered the digest's post: no
+   * hook placement decides where it lands.
+   */
+  @Test
+  void killedTheMomentSlackAcceptedADigestARestartDoesNotPostItAgain() throws Exception {
+    try (Harness h = new Harness(tmp, 1)) {
+      Map<String, AlertSender> senders =
+          new HashMap<>(Secrets.senders(h.routes, h.env(), h.pd.baseUrl(), h.slack.baseUrl()));
+      AlertSender slack = senders.get("leavers-channel");
+      senders.put(
+          "leavers-channel",
+          new AlertSender() {
+            @Override
+            public Outcome send(String method, ObjectNode body) {
+              Outcome o = slack.send(method, body);
+              if (body.path("text").asText().startsWith("Leaverwatch digest")) {
+                throw new Crash.Simulated("after Slack accepted the digest");
+              }
+              return o;
+            }
+          });
+      h.ledger = Ledger.open(h.state);
+      Dispatcher d =
+          new Dispatcher(
+              h.routes,
+              senders,
+              h.ledger,
+              h.dlq::add,
+              FindingLinks.NONE,
+              h.time,
+              h.time,
+              DeliveryHooks.NONE,
+              once(),
+              h.stats,
+              null);
+      List<Finding> fs = List.of(Findings.high("g-1"), Findings.high("g-2"), Findings.high("g-3"));
+      try {
+        fs.forEach(f -> d.offer(f, () -> {}));
+        d.finish();
+        throw new AssertionError("no crash");
+      } catch (Crash.Simulated expected) {
+        // killed with the digest in the channel and not in the ledger
+      }
+      assertThat(h.slack.posted()).isEqualTo(2);
+      Dispatcher again = h.restart(once());
+      fs.forEach(f -> again.offer(f, () -> {}));
+      again.finish();
+      assertThat(h.slack.posted()).as("Slack posts: g-1 and one digest").isEqualTo(2);
+      assertThat(h.stats.slackAdopted.get()).isEqualTo(1);
+    }
+  }
+
   @Test
   void aDigestLedgerWrittenBeforeDigestsHadIntentsStillReads() throws Exception {
     try (Harness h = new Harness(tmp, 1)) {
-      java.nio.file.Files.createDirectories(h.state);
+      Files.createDirectories(h.state);
       // a line as an older dispatcher wrote it: a promised finding, no digest id anywhere
-      java.nio.file.Files.writeString(
-          h.state.resolve(io.leaverwatch.alerting.ledger.Ledger.FILE_NAME),
+      Files.writeString(
+          h.state.resolve(Ledger.FILE_NAME),
           "{\"finding_id\":\"g-old\",\"receiver\":\"leavers-channel\",\"revision\":1,"
               + "\"status\":\"OPEN\",\"severity\":\"HIGH\",\"state\":\"DIGEST_PENDING\","
               + "\"digest_line\":\"HIGH POST_DEPARTURE_ACTIVITY p-0042 \u2014 finding g-old\","
