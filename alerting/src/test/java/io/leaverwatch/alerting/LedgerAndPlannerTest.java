@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,58 @@ class LedgerAndPlannerTest {
       assertThat(l.get("f", "slack").orElseThrow().revision()).isEqualTo(2);
       assertThat(l.get("f", "slack").orElseThrow().ts()).isEqualTo("1.1");
     }
+  }
+
+  @Test
+  void aDigestIntentSurvivesARestartAndAnOlderIntentLineStillReads() throws Exception {
+    LedgerEntry pending =
+        new LedgerEntry(
+            "g",
+            "slack",
+            3,
+            "OPEN",
+            "LOW",
+            LedgerEntry.State.DIGEST_PENDING,
+            null,
+            null,
+            "LOW POST_DEPARTURE_ACTIVITY p-1 \u2014 finding g",
+            5);
+    try (Ledger l = Ledger.open(state)) {
+      l.put(pending.withIntent(LedgerEntry.Intent.digest(pending, "digest-0123", 1_000, 7)));
+      l.put(delivered("f", "slack", 1, "OPEN", "HIGH", null));
+    }
+    // an intent line as written before digests had intents: no digest_id, no digest_window
+    Files.writeString(
+        state.resolve(Ledger.FILE_NAME),
+        "{\"finding_id\":\"f\",\"receiver\":\"slack\",\"revision\":-1,\"state\":\"NONE\","
+            + "\"at\":9,\"intent\":true,\"pending\":{\"action\":\"POST\",\"revision\":1,"
+            + "\"status\":\"OPEN\",\"severity\":\"HIGH\",\"at\":9}}\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
+    try (Ledger l = Ledger.open(state)) {
+      LedgerEntry.Intent d = l.get("g", "slack").orElseThrow().intent();
+      assertThat(d.isDigest()).isTrue();
+      assertThat(d.digestId()).isEqualTo("digest-0123");
+      assertThat(d.digestWindowMillis()).isEqualTo(1_000);
+      assertThat(d.revision()).isEqualTo(3);
+      LedgerEntry.Intent post = l.get("f", "slack").orElseThrow().intent();
+      assertThat(post.action()).isEqualTo("POST");
+      assertThat(post.digestId()).isNull();
+      assertThat(post.isDigest()).isFalse();
+    }
+  }
+
+  @Test
+  void aDigestIdDependsOnTheReceiverWindowAndMembersAtTheirRevisionsOnly() {
+    Instant w = Instant.parse("2026-03-02T10:00:00Z");
+    String id = Dispatcher.digestId("slack", w, List.of("a@1", "b@2"));
+    assertThat(id).matches("digest-[0-9a-f]{16}");
+    assertThat(Dispatcher.digestId("slack", w, List.of("b@2", "a@1"))).isEqualTo(id);
+    assertThat(Dispatcher.digestId("slack", w, List.of("a@1", "b@3"))).isNotEqualTo(id);
+    assertThat(Dispatcher.digestId("slack", w, List.of("a@1"))).isNotEqualTo(id);
+    assertThat(Dispatcher.digestId("pd", w, List.of("a@1", "b@2"))).isNotEqualTo(id);
+    assertThat(Dispatcher.digestId("slack", w.plusSeconds(1), List.of("a@1", "b@2")))
+        .isNotEqualTo(id);
   }
 
   @Test
