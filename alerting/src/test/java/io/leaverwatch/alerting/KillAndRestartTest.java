@@ -10,6 +10,7 @@ import io.leaverwatch.alerting.render.FindingLinks;
 import io.leaverwatch.alerting.send.AlertSender;
 import io.leaverwatch.alerting.send.Outcome;
 import io.leaverwatch.alerting.standin.FakeSlack;
+import io.leaverwatch.alerting.standin.StandInServer;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingStatus;
 import io.leaverwatch.schema.Severity;
@@ -229,6 +230,22 @@ class KillAndRestartTest {
       again.finish();
       assertThat(h.slack.posted()).as("Slack posts: g-1 and one digest").isEqualTo(2);
       assertThat(h.stats.slackAdopted.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDigestPostAnswered500IsLookedUpBeforeItIsPostedAgain() throws Exception {
+    try (Harness h = new Harness(tmp, 1)) {
+      Dispatcher d = h.dispatcher(DeliveryHooks.NONE, once());
+      List.of("g-1", "g-2", "g-3").forEach(id -> d.offer(Findings.high(id), () -> {}));
+      d.drain(false, h.time.instant()); // g-1 goes out; the digest waits for its window
+      assertThat(h.slack.posted()).isEqualTo(1);
+      h.slack.fault(StandInServer.Reply.json(500, "{\"ok\":false}"));
+      d.finish();
+      assertThat(h.slack.historyRequests()).as("the retry looked first").isEqualTo(1);
+      assertThat(slackDigests(h)).hasSize(1);
+      assertThat(h.slack.posted()).isEqualTo(2);
+      assertThat(h.dlq).isEmpty();
     }
   }
 
