@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger as the compacted topic {@code leaverwatch.alerts} ({@code alert --config}): key {@code
  * finding_id:receiver}, value the ledger entry's JSON (revision, status, severity, state, Slack ts
- * and channel, the intent flag and what it meant to send). Written by a transactional producer:
+ * and channel, the intent flag and what it meant to send, for a digest member the digest's id and
+ * window). Values without the digest fields read as before. Written by a transactional producer:
  * {@link #sync} commits what was appended, and {@link #commit} commits it together with the
  * findings offsets ({@code sendOffsetsToTransaction}), so an offset never moves past a delivery the
  * topic does not have. Opening it fences an older dispatcher with the same transactional id, then

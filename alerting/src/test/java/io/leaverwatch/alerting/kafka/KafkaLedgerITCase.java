@@ -86,6 +86,11 @@ class KafkaLedgerITCase {
     final KafkaProducer<byte[], byte[]> producer;
 
     Setup(String name) throws Exception {
+      this(name, "");
+    }
+
+    /** {@code digest} is the routes file's digest line, or empty for the default. */
+    Setup(String name, String digest) throws Exception {
       findings = "findings." + name;
       ledgerTopic = "alerts." + name;
       group = "alerts-" + name;
@@ -103,7 +108,8 @@ class KafkaLedgerITCase {
               + "  - name: oncall\n    pagerduty: {routing_key_file: pd.key}\n"
               + "  - name: channel\n"
               + "    slack: {channel: \"#sec-leavers\", token_file: slack.token}\n"
-              + "routes:\n  - match: {min_severity: HIGH}\n    receivers: [oncall, channel]\n");
+              + "routes:\n  - match: {min_severity: HIGH}\n    receivers: [oncall, channel]\n"
+              + digest);
       options =
           new AlertRun.Options(
               routes,
@@ -222,39 +228,51 @@ class KafkaLedgerITCase {
 
   /** Kills the run the first time {@code step} is reached (for the Slack receiver's steps). */
   static DeliveryHooks killAt(String step) {
+    return killAt(step, false);
+  }
+
+  /** Kills the run the first time the Slack receiver reaches {@code step} sending a digest. */
+  static DeliveryHooks killAtDigest(String step) {
+    return killAt(step, true);
+  }
+
+  private static DeliveryHooks killAt(String step, boolean digestOnly) {
     return new DeliveryHooks() {
       boolean fired;
 
-      void at(String here, String receiver) {
-        if (!fired && here.equals(step) && (receiver == null || receiver.equals("channel"))) {
+      void at(String here, String id, String receiver) {
+        if (!fired
+            && here.equals(step)
+            && (receiver == null || receiver.equals("channel"))
+            && (!digestOnly || (id != null && id.startsWith("digest-")))) {
           fired = true;
           throw new Killed(step);
         }
       }
 
       @Override
-      public void beforeIntent(String findingId, String r) {
-        at("before-intent", r);
+      public void beforeIntent(String id, String r) {
+        at("before-intent", id, r);
       }
 
       @Override
-      public void beforeSend(String findingId, String r) {
-        at("before-send", r);
+      public void beforeSend(String id, String r) {
+        at("before-send", id, r);
       }
 
       @Override
-      public void afterSendBeforeLedger(String findingId, String r) {
-        at("after-send", r);
+      public void afterSendBeforeLedger(String id, String r) {
+        at("after-send", id, r);
       }
 
       @Override
-      public void afterLedger(String findingId, String r) {
-        at("after-ledger", r);
+      public void afterLedger(String id, String r) {
+        at("after-ledger", id, r);
       }
 
       @Override
       public void beforeOffsetCommit() {
-        at("before-offset", null);
+        at("before-offset", null, null);
       }
     };
   }
@@ -324,6 +342,63 @@ class KafkaLedgerITCase {
             .as(step)
             .isFalse();
       }
+    }
+  }
+
+  @Test
+  void killedAfterSlackAcceptedADigestARestartFindsItFromTheTopicAndPostsNothing()
+      throws Exception {
+    try (Setup s = new Setup("digest", "digest: {window: 1s, max_per_receiver: 1}\n")) {
+      List<String> members = List.of("d-2", "d-3");
+      s.send(KafkaAlertITCase.Findings.high("d-1"));
+      members.forEach(id -> s.send(KafkaAlertITCase.Findings.high(id)));
+      Running killed = s.start(killAtDigest("after-send"));
+      killed.died();
+      assertThat(digests(s)).as("the digest posted before the kill").hasSize(1);
+      for (String m : members) {
+        JsonNode e = s.ledger().get(m + ":channel");
+        assertThat(e.path("state").asText()).isEqualTo("DIGEST_PENDING");
+        assertThat(e.path("pending").path("digest_id").asText()).startsWith("digest-");
+      }
+
+      Running again = s.start(DeliveryHooks.NONE);
+      KafkaAlertITCase.await(
+          () -> {
+            Map<String, JsonNode> l = uncheckedLedger(s);
+            return members.stream()
+                    .allMatch(
+                        m ->
+                            l.containsKey(m + ":channel")
+                                && l.containsKey(m + ":oncall")
+                                && l.get(m + ":channel").path("state").asText().equals("DIGESTED")
+                                && l.get(m + ":oncall").path("state").asText().equals("DIGESTED"))
+                && uncheckedCommitted(s) >= 3;
+          },
+          "the digest settled in the ledger topic");
+      again.stop();
+      assertThat(digests(s)).as("Slack digests").hasSize(1);
+      assertThat(s.slack.posted()).as("d-1 and the digest").isEqualTo(2);
+      assertThat(again.stats.slackAdopted.get()).isEqualTo(1);
+      assertThat(s.pd.alerts().keySet().stream().filter(k -> k.startsWith("leaverwatch-digest:")))
+          .hasSize(1);
+      for (String m : members) {
+        assertThat(s.ledger().get(m + ":channel").path("intent").asBoolean(true)).isFalse();
+      }
+    }
+  }
+
+  static List<FakeSlack.Message> digests(Setup s) {
+    return s.slack.messages().stream()
+        .filter(
+            m -> m.body.path("metadata").path("event_type").asText().equals("leaverwatch_digest"))
+        .toList();
+  }
+
+  static Map<String, JsonNode> uncheckedLedger(Setup s) {
+    try {
+      return s.ledger();
+    } catch (Exception e) {
+      return Map.of();
     }
   }
 
