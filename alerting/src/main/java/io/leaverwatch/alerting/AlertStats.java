@@ -11,7 +11,10 @@ public final class AlertStats {
   public final AtomicLong slackPosted = new AtomicLong();
   public final AtomicLong slackUpdated = new AtomicLong();
 
-  /** Slack messages a killed run had posted, found by their metadata and adopted, not reposted. */
+  /**
+   * Slack messages (of a finding or a digest) a killed run had posted, found by their metadata and
+   * adopted, not reposted.
+   */
   public final AtomicLong slackAdopted = new AtomicLong();
 
   public final AtomicLong digests = new AtomicLong();
