@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +29,10 @@ import org.junit.jupiter.api.Test;
  * strictly as Kibana's import and Lens would: every nested JSON string parses, every reference
  * resolves (to an object of any saved-object file of the folder), panel ids are unique and match
  * their grid, every Lens accessor names a column of its layer, and every column's field exists in
- * the index template behind its data view with a type its operation can aggregate.
+ * the index template behind its data view with a type its operation can aggregate. A formula column
+ * is checked against its text: the hidden columns Lens keeps for it are exactly the ones its
+ * operation calls make (operation, field and kql each), its math column's tree is the formula's
+ * arithmetic over them, and every field its kql names is in the template, aggregatable.
  */
 class LensDashboardsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -243,6 +249,7 @@ class LensDashboardsTest {
                   Map<String, String> types = fieldTypes.get(pattern);
                   assertThat(types).as("%s: index template for %s", pid, pattern).isNotNull();
                   JsonNode columns = layer.getValue().path("columns");
+                  Set<String> managed = new HashSet<>();
                   Set<String> ids = new HashSet<>();
                   columns.fieldNames().forEachRemaining(ids::add);
                   List<String> order = new ArrayList<>();
@@ -259,7 +266,14 @@ class LensDashboardsTest {
                             String field = col.path("sourceField").asText();
                             String where =
                                 pid + " column " + c.getKey() + " (" + op + " of " + field + ")";
-                            if (op.equals("count")) {
+                            filterFieldsAreAggregatable(col, types, where, pattern);
+                            if (op.equals("formula")) {
+                              managed.addAll(
+                                  formulaMatchesItsColumns(
+                                      pid, c.getKey(), col, columns, types, pattern));
+                              return;
+                            }
+                            if (op.equals("math") || op.equals("count")) {
                               return;
                             }
                             assertThat(types)
@@ -289,6 +303,16 @@ class LensDashboardsTest {
                                   .isIn(NUMERIC);
                             }
                           });
+                  columns
+                      .fields()
+                      .forEachRemaining(
+                          c -> {
+                            if (c.getValue().path("operationType").asText().equals("math")) {
+                              assertThat(managed)
+                                  .as("%s: math column %s belongs to a formula", pid, c.getKey())
+                                  .contains(c.getKey());
+                            }
+                          });
                   for (String accessor : accessors(attrs.path("state").path("visualization"))) {
                     assertThat(ids)
                         .as("%s: visualization accessor %s", pid, accessor)
@@ -303,6 +327,202 @@ class LensDashboardsTest {
                 });
       }
     }
+  }
+
+  /** A column's own filter (Lens's "filter by"): kql whose every field is mapped, aggregatable. */
+  private static void filterFieldsAreAggregatable(
+      JsonNode col, Map<String, String> types, String where, String pattern) {
+    JsonNode filter = col.path("filter");
+    if (filter.path("query").asText("").isBlank()) {
+      return;
+    }
+    assertThat(filter.path("language").asText()).as(where + ": filter language").isEqualTo("kuery");
+    for (String f : queryFields(filter.path("query").asText())) {
+      assertThat(types.get(f))
+          .as("%s: filter field %s in %s, aggregatable", where, f, pattern)
+          .isIn(BUCKETABLE);
+    }
+  }
+
+  /**
+   * What Lens stores for a formula, rebuilt from its text and compared: the hidden columns of its
+   * operation calls, the math column over them, and the formula column's one reference. Returns the
+   * ids of the hidden columns.
+   */
+  private static Set<String> formulaMatchesItsColumns(
+      String pid,
+      String id,
+      JsonNode col,
+      JsonNode columns,
+      Map<String, String> types,
+      String pattern) {
+    String where = pid + " formula column " + id;
+    JsonNode params = col.path("params");
+    String text = params.path("formula").asText("");
+    assertThat(text).as(where + ": params.formula").isNotBlank();
+    assertThat(params.path("isFormulaBroken").asBoolean(true))
+        .as(where + ": isFormulaBroken")
+        .isFalse();
+    assertThat(col.path("isBucketed").asBoolean()).as(where + ": isBucketed").isFalse();
+    assertThat(col.path("dataType").asText()).as(where + ": dataType").isEqualTo("number");
+    LensFormula formula;
+    try {
+      formula = new LensFormula(id, text);
+    } catch (IllegalArgumentException e) {
+      throw new AssertionError(pid + ": " + e.getMessage());
+    }
+    assertThat(formula.calls).as(where + ": operation calls").isNotEmpty();
+    Set<String> managed = new LinkedHashSet<>();
+    for (int i = 0; i < formula.calls.size(); i++) {
+      LensFormula.Call call = formula.calls.get(i);
+      String hid = formula.managedId(i);
+      String at = where + ": hidden column " + hid + " for " + call;
+      JsonNode h = columns.path(hid);
+      assertThat(h.isMissingNode()).as(at + " exists").isFalse();
+      assertThat(h.path("operationType").asText()).as(at).isEqualTo(call.operation());
+      assertThat(h.path("sourceField").asText())
+          .as(at + ": sourceField")
+          .isEqualTo(call.field() == null ? "___records___" : call.field());
+      assertThat(h.path("filter").path("query").asText(null))
+          .as(at + ": filter")
+          .isEqualTo(call.kql());
+      assertThat(h.path("isBucketed").asBoolean()).as(at + ": isBucketed").isFalse();
+      assertThat(h.path("customLabel").asBoolean()).as(at + ": customLabel").isTrue();
+      if (call.kql() != null) {
+        for (String f : queryFields(call.kql())) {
+          assertThat(types.get(f))
+              .as("%s: kql field %s in %s, aggregatable", at, f, pattern)
+              .isIn(BUCKETABLE);
+        }
+      }
+      managed.add(hid);
+    }
+    if (!formula.math.isTextual()) {
+      String mid = formula.managedId(formula.calls.size());
+      String at = where + ": math column " + mid;
+      JsonNode m = columns.path(mid);
+      assertThat(m.isMissingNode()).as(at + " exists").isFalse();
+      assertThat(m.path("operationType").asText()).as(at).isEqualTo("math");
+      assertThat(m.path("isBucketed").asBoolean()).as(at + ": isBucketed").isFalse();
+      JsonNode ast = m.path("params").path("tinymathAst");
+      assertThat(withoutPositions(ast))
+          .as(at + ": tinymathAst is the formula over its hidden columns")
+          .isEqualTo(formula.math);
+      assertThat(ast.path("text").asText()).as(at + ": tinymathAst.text").isEqualTo(text);
+      assertThat(ast.path("location").path("min").asInt(-1)).as(at + ": location.min").isZero();
+      assertThat(ast.path("location").path("max").asInt(-1))
+          .as(at + ": location.max")
+          .isEqualTo(text.length());
+      List<String> variables = new ArrayList<>();
+      variablesOf(formula.math, variables);
+      List<String> references = new ArrayList<>();
+      m.path("references").forEach(r -> references.add(r.asText()));
+      assertThat(references).as(at + ": references").isEqualTo(variables);
+      managed.add(mid);
+    }
+    List<String> references = new ArrayList<>();
+    col.path("references").forEach(r -> references.add(r.asText()));
+    assertThat(references).as(where + ": references").containsExactly(formula.resultId());
+    columns
+        .fieldNames()
+        .forEachRemaining(
+            other -> {
+              if (other.matches(Pattern.quote(id) + "X\\d+")) {
+                assertThat(managed).as("%s: no stray hidden column", where).contains(other);
+              }
+            });
+    return managed;
+  }
+
+  /** A tinymath tree without the positions Lens records, to compare its shape. */
+  private static JsonNode withoutPositions(JsonNode node) {
+    if (!node.isObject()) {
+      return node;
+    }
+    ObjectNode copy = node.deepCopy();
+    copy.remove("location");
+    copy.remove("text");
+    ArrayNode args = JSON.createArrayNode();
+    node.path("args").forEach(a -> args.add(withoutPositions(a)));
+    if (copy.has("args")) {
+      copy.set("args", args);
+    }
+    return copy;
+  }
+
+  private static void variablesOf(JsonNode node, List<String> out) {
+    if (node.isTextual()) {
+      if (!out.contains(node.asText())) {
+        out.add(node.asText());
+      }
+      return;
+    }
+    node.path("args").forEach(a -> variablesOf(a, out));
+  }
+
+  @Test
+  void slaMetIsOneFigureOfOnTimeOverDueStepsBesideThePerSystemChart() throws IOException {
+    JsonNode d = objects.get("dashboard/leaverwatch-offboarding");
+    Map<String, JsonNode> panels = new HashMap<>();
+    for (JsonNode p : parse(d.path("attributes").path("panelsJSON").asText(), "panels")) {
+      panels.put(p.path("panelIndex").asText(), p.path("embeddableConfig").path("attributes"));
+    }
+    // the per-system view stays
+    assertThat(panels.get("off-sla").path("visualizationType").asText()).isEqualTo("lnsXY");
+
+    JsonNode attrs = panels.get("off-sla-pct");
+    assertThat(attrs).as("the panel 'SLA met %'").isNotNull();
+    assertThat(attrs.path("title").asText()).isEqualTo("SLA met %");
+    assertThat(attrs.path("visualizationType").asText()).isEqualTo("lnsMetric");
+    assertThat(attrs.path("references").path(0).path("id").asText())
+        .isEqualTo("leaverwatch-steps-dv");
+    JsonNode state = attrs.path("state");
+    assertThat(state.path("query").path("query").asText())
+        .as("no panel query: the formula says which steps count")
+        .isEmpty();
+    JsonNode columns =
+        state.path("datasourceStates").path("formBased").path("layers").path("layer1");
+    String accessor = state.path("visualization").path("metricAccessor").asText();
+    JsonNode sla = columns.path("columns").path(accessor);
+    assertThat(sla.path("operationType").asText()).isEqualTo("formula");
+    assertThat(sla.path("params").path("format").path("id").asText()).isEqualTo("percent");
+
+    LensFormula f = new LensFormula(accessor, sla.path("params").path("formula").asText());
+    assertThat(f.math.path("name").asText()).as("on time divided by due").isEqualTo("divide");
+    assertThat(f.calls).extracting(LensFormula.Call::operation).containsExactly("count", "count");
+    // due = every state of OffboardingStepStatus but PENDING, read from the schema itself
+    JsonNode schema =
+        JSON.readTree(
+            KibanaSavedObjectsTest.repoRoot()
+                .resolve("schemas/src/main/avro/OffboardingStepStatus.avsc")
+                .toFile());
+    Set<String> due = new LinkedHashSet<>();
+    for (JsonNode field : schema.path("fields")) {
+      if (field.path("name").asText().equals("status")) {
+        field.path("type").path("symbols").forEach(sym -> due.add(sym.asText()));
+      }
+    }
+    assertThat(due).contains("ON_TIME", "PENDING");
+    due.remove("PENDING");
+    assertThat(statusesOf(f.calls.get(0).kql())).containsExactly("ON_TIME");
+    assertThat(statusesOf(f.calls.get(1).kql())).containsExactlyInAnyOrderElementsOf(due);
+  }
+
+  /**
+   * The statuses a kql of the shape {@code status : "A"} or {@code status : ("A" or "B")} keeps.
+   */
+  private static List<String> statusesOf(String kql) {
+    Matcher m =
+        Pattern.compile(
+                "^\\s*status\\s*:\\s*(\"\\w+\"|\\((\\s*\"\\w+\"\\s+or)*\\s*\"\\w+\"\\s*\\))\\s*$")
+            .matcher(kql);
+    assertThat(m.matches()).as("kql '%s' is a choice of statuses", kql).isTrue();
+    List<String> out = new ArrayList<>();
+    Matcher v = Pattern.compile("\"(\\w+)\"").matcher(m.group(1));
+    while (v.find()) {
+      out.add(v.group(1));
+    }
+    return out;
   }
 
   @Test

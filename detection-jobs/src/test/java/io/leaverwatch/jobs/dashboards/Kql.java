@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 /**
  * The part of Kibana's query language the saved objects use, turned into the Elasticsearch query
  * Kibana sends for it: {@code and}, {@code or}, {@code not}, parentheses, {@code field : "phrase"}
- * (match_phrase), {@code field : value} (match), {@code field : *} (exists) and {@code field >= n}
- * ranges. Anything else is an error naming the position, so a panel whose query this cannot read
- * fails its test.
+ * (match_phrase), {@code field : ("a" or "b")} (any of the phrases), {@code field : value} (match),
+ * {@code field : *} (exists) and {@code field >= n} ranges. Anything else is an error naming the
+ * position, so a panel whose query this cannot read fails its test.
  */
 final class Kql {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,6 +99,10 @@ final class Kql {
     ObjectNode q = JSON.createObjectNode();
     switch (op) {
       case ":" -> {
+        if (value.equals("(")) {
+          pos--;
+          return valueList(field);
+        }
         if (value.equals("*")) {
           q.putObject("exists").put("field", field);
         } else if (value.startsWith("\"")) {
@@ -123,6 +127,26 @@ final class Kql {
       default ->
           throw new IllegalArgumentException("KQL '" + text + "': '" + op + "' after " + field);
     }
+    return q;
+  }
+
+  /** {@code field : ("a" or "b")}: any of the phrases, as Kibana sends it. */
+  private ObjectNode valueList(String field) {
+    expect("(");
+    ObjectNode q = JSON.createObjectNode();
+    ObjectNode bool = q.putObject("bool");
+    ArrayNode should = bool.putArray("should");
+    do {
+      String value = next();
+      if (!value.startsWith("\"")) {
+        throw new IllegalArgumentException(
+            "KQL '" + text + "': only quoted phrases in the value list of " + field);
+      }
+      String phrase = value.substring(1, value.length() - 1).replaceAll("\\\\(.)", "$1");
+      should.addObject().putObject("match_phrase").put(field, phrase);
+    } while (keyword("or"));
+    expect(")");
+    bool.put("minimum_should_match", 1);
     return q;
   }
 

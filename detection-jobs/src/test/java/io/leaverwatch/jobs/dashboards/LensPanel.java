@@ -17,16 +17,30 @@ import java.util.Map;
  * multi-field terms, date histogram) and its metric columns (count, sum, min, max, average, median,
  * percentile, unique count, last value) at the innermost level, as Kibana's {@code esaggs} nests
  * them. {@link #rows} flattens the response into the table Lens draws: one row per innermost
- * bucket, a value per column. An operation it does not know fails the test that uses it rather than
- * being skipped.
+ * bucket, a value per column. A formula column is what Lens stores for it: hidden helper columns
+ * (filtered counts and other metrics, aggregated like any metric) and a {@code math} column whose
+ * tinymath tree Lens evaluates per row after the search, as this does; the formula column shows the
+ * math column's value. An operation it does not know fails the test that uses it rather than being
+ * skipped.
  */
 final class LensPanel {
   static final String MISSING = "__missing__";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Column(String id, String operation, String field, JsonNode params, JsonNode filter) {
+  record Column(
+      String id,
+      String operation,
+      String field,
+      JsonNode params,
+      JsonNode filter,
+      JsonNode references) {
     boolean bucketed() {
       return operation.equals("terms") || operation.equals("date_histogram");
+    }
+
+    /** Computed by Lens from other columns of the row, after the search: no aggregation. */
+    boolean computed() {
+      return operation.equals("math") || operation.equals("formula");
     }
   }
 
@@ -75,7 +89,8 @@ final class LensPanel {
               c.path("operationType").asText(),
               c.path("sourceField").asText(),
               c.path("params"),
-              c.path("filter"));
+              c.path("filter"),
+              c.path("references"));
       (c.path("isBucketed").asBoolean() ? buckets : metrics).add(col);
     }
     this.kql = attrs.path("state").path("query").path("query").asText("");
@@ -125,6 +140,9 @@ final class LensPanel {
     if (!metrics.isEmpty()) {
       ObjectNode aggs = aggsOf(level);
       for (Column m : metrics) {
+        if (m.computed()) {
+          continue;
+        }
         if (!m.operation().equals("count") || hasFilter(m)) {
           aggs.set(m.id(), metricAgg(m));
         }
@@ -311,16 +329,73 @@ final class LensPanel {
 
   private void metricsInto(Map<String, Object> row, JsonNode bucket, long docs) {
     for (Column m : metrics) {
+      if (m.computed()) {
+        continue;
+      }
       JsonNode agg = bucket.path(m.id());
       if (hasFilter(m)) {
         if (m.operation().equals("count")) {
-          row.put(m.id(), agg.path("doc_count").asLong());
+          row.put(m.id(), agg.path("doc_count").asDouble());
           continue;
         }
         agg = agg.path("inner");
       }
       row.put(m.id(), metricValue(m, agg, docs));
     }
+    // math columns from the aggregated ones, then each formula from its math column
+    for (Column m : metrics) {
+      if (m.operation().equals("math")) {
+        row.put(m.id(), evaluate(m, m.params().path("tinymathAst"), row));
+      }
+    }
+    for (Column m : metrics) {
+      if (m.operation().equals("formula")) {
+        if (m.references().size() != 1) {
+          throw new IllegalArgumentException(
+              panelId + " " + m.id() + ": a formula references one column, not " + m.references());
+        }
+        String ref = m.references().get(0).asText();
+        if (!row.containsKey(ref)) {
+          throw new IllegalArgumentException(panelId + " " + m.id() + ": no column " + ref);
+        }
+        row.put(m.id(), row.get(ref));
+      }
+    }
+  }
+
+  /**
+   * A tinymath tree as Lens stores it in a math column: numbers, column ids (strings) and the four
+   * arithmetic functions. An empty value makes the result empty, and so does a division by zero, as
+   * Lens leaves the cell empty rather than showing infinity.
+   */
+  private Double evaluate(Column m, JsonNode node, Map<String, Object> row) {
+    if (node.isNumber()) {
+      return node.asDouble();
+    }
+    if (node.isTextual() || node.path("type").asText().equals("variable")) {
+      String id = node.isTextual() ? node.asText() : node.path("value").asText();
+      if (!row.containsKey(id)) {
+        throw new IllegalArgumentException(panelId + " " + m.id() + ": no column " + id);
+      }
+      return row.get(id) instanceof Number n ? n.doubleValue() : null;
+    }
+    if (!node.path("type").asText().equals("function") || node.path("args").size() != 2) {
+      throw new UnsupportedOperationException(panelId + " " + m.id() + ": math node " + node);
+    }
+    Double a = evaluate(m, node.path("args").get(0), row);
+    Double b = evaluate(m, node.path("args").get(1), row);
+    if (a == null || b == null) {
+      return null;
+    }
+    return switch (node.path("name").asText()) {
+      case "add" -> a + b;
+      case "subtract" -> a - b;
+      case "multiply" -> a * b;
+      case "divide" -> b == 0 ? null : a / b;
+      default ->
+          throw new UnsupportedOperationException(
+              panelId + " " + m.id() + ": math function " + node.path("name").asText());
+    };
   }
 
   private static Object metricValue(Column m, JsonNode agg, long docs) {

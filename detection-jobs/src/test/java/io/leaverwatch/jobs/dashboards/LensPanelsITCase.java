@@ -70,6 +70,9 @@ class LensPanelsITCase {
   private static final String M = LensPanel.MISSING;
   private static final long DAY = 86_400_000L;
 
+  /** The step states whose deadline has passed: every one but PENDING (OffboardingStepStatus). */
+  private static final List<String> DUE = List.of("ON_TIME", "LATE", "MISSING", "FAILED");
+
   @TempDir Path tmp;
 
   /** A metric Elasticsearch estimates (percentiles): the value must lie between two samples. */
@@ -115,6 +118,7 @@ class LensPanelsITCase {
     Map<String, List<Map<String, Object>>> expected =
         expectedTables(docs, person, from.toEpochMilli(), to.toEpochMilli(), interval);
     List<String> panelsRun = new ArrayList<>();
+    Map<String, List<Map<String, Object>>> shown = new HashMap<>();
     List<String> failures = new ArrayList<>();
     for (String dashboard : List.of("leaverwatch-offboarding", "leaverwatch-one-departure")) {
       JsonNode d = objects.get("dashboard/" + dashboard);
@@ -126,6 +130,7 @@ class LensPanelsITCase {
           ObjectNode body = panel.request(controls, from, to, interval);
           JsonNode response = search(es, panel.index(run), body);
           List<Map<String, Object>> rows = panel.rows(response);
+          shown.put(panel.panelId, rows);
           System.err.printf(
               "panel %s \"%s\" on %s: %d rows%n",
               panel.panelId, panel.title, dashboard, rows.size());
@@ -142,6 +147,29 @@ class LensPanelsITCase {
     }
     assertThat(failures).as("panels whose table differs from the findings").isEmpty();
     assertThat(panelsRun).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    assertSlaMetIsOnTimeOverDue(shown.get("off-sla-pct"), docs.get("steps"), from, to);
+  }
+
+  /**
+   * The figure an auditor checks by hand: "SLA met %" is the due steps done on time over all due
+   * steps, from the step documents themselves. The organisation must have steps both on time and
+   * not, or a panel dividing the wrong counts could still show 0 % or 100 % and pass.
+   */
+  private static void assertSlaMetIsOnTimeOverDue(
+      List<Map<String, Object>> rows, List<JsonNode> allSteps, Instant from, Instant to) {
+    List<JsonNode> steps = inRange(allSteps, "@timestamp", from.toEpochMilli(), to.toEpochMilli());
+    long onTime = steps.stream().filter(s -> "ON_TIME".equals(text(s, "status"))).count();
+    long due = steps.stream().filter(s -> DUE.contains(text(s, "status"))).count();
+    assertThat(onTime).as("on-time steps").isPositive();
+    assertThat(due).as("due steps, some not on time").isGreaterThan(onTime);
+    assertThat(rows).as("the SLA met % panel shows one number").hasSize(1);
+    Double shownValue = (Double) rows.get(0).get("c-sla");
+    System.err.printf(
+        "SLA met %%: panel %.4f, steps %d on time of %d due = %.4f%n",
+        shownValue, onTime, due, (double) onTime / due);
+    assertThat(shownValue)
+        .as("SLA met %%: %d on time of %d due steps", onTime, due)
+        .isCloseTo((double) onTime / due, within(1e-9));
   }
 
   // ------------------------------------------------------------------ expectations, by hand
@@ -192,6 +220,15 @@ class LensPanelsITCase {
             where(steps, s -> !"PENDING".equals(text(s, "status"))),
             List.of(byCount("c-sys", key("system"), 5), byCount("c-status", key("status"), 5)),
             Map.of("c-count", LensPanelsITCase::count)));
+    // one figure: the formula's hidden parts (on time, due, their quotient) and the formula itself
+    double onTime = where(steps, s -> "ON_TIME".equals(text(s, "status"))).size();
+    double due = where(steps, s -> DUE.contains(text(s, "status"))).size();
+    Map<String, Object> sla = new LinkedHashMap<>();
+    sla.put("c-slaX0", onTime);
+    sla.put("c-slaX1", due);
+    sla.put("c-slaX2", due == 0 ? null : onTime / due);
+    sla.put("c-sla", due == 0 ? null : onTime / due);
+    t.put("off-sla-pct", List.of(sla));
     Function<List<JsonNode>, Double> events = g -> sum(g, "event_count");
     t.put(
         "off-leavers",
