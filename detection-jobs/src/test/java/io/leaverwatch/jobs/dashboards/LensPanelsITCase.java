@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.RunTopics;
 import io.leaverwatch.embedded.SharedEmbeddedServices;
 import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
@@ -601,19 +602,8 @@ class LensPanelsITCase {
       throws Exception {
     Path rules = Path.of("../rules").toAbsolutePath().normalize();
     assumeTrue(Files.isDirectory(rules), "rules directory not found: " + rules);
-    Map<String, String> topics = new TreeMap<>();
-    for (String t : List.of("raw", "events", "dlq", "departures", "identities", "access")) {
-      topics.put(t, run + "." + t);
-    }
-    topics.put("findings", run + ".findings");
     EmbeddedKafka kafka = SharedEmbeddedServices.kafka();
-    kafka.createTopic(topics.get("raw"), 2, false);
-    kafka.createTopic(topics.get("events"), 2, false);
-    kafka.createTopic(topics.get("dlq"), 1, false);
-    kafka.createTopic(topics.get("departures"), 1, true);
-    kafka.createTopic(topics.get("identities"), 1, true);
-    kafka.createTopic(topics.get("access"), 1, false);
-    kafka.createTopic(topics.get("findings"), 2, false);
+    Map<String, String> topics = RunTopics.create(kafka, run);
     IndexTemplates.install(es.client(), run);
 
     Path orgDir = tmp.resolve("org");

@@ -12,6 +12,7 @@ import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.RunTopics;
 import io.leaverwatch.embedded.SharedEmbeddedServices;
 import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
@@ -77,22 +78,11 @@ class PipelineITCase {
   void findingsInElasticsearchEqualTheBoundedRunAndPoisonRecordsAreDeadLettered() throws Exception {
     Path rules = rulesDir();
     String run = "it" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> topics = new TreeMap<>();
-    for (String t : List.of("raw", "events", "dlq", "departures", "identities", "access")) {
-      topics.put(t, run + "." + t);
-    }
-    topics.put("findings", run + ".findings");
     String indexPrefix = run;
 
     EmbeddedKafka kafka = SharedEmbeddedServices.kafka();
     EmbeddedElasticsearch es = SharedEmbeddedServices.elasticsearch();
-    kafka.createTopic(topics.get("raw"), 2, false);
-    kafka.createTopic(topics.get("events"), 2, false);
-    kafka.createTopic(topics.get("dlq"), 1, false);
-    kafka.createTopic(topics.get("departures"), 1, true);
-    kafka.createTopic(topics.get("identities"), 1, true);
-    kafka.createTopic(topics.get("access"), 1, false);
-    kafka.createTopic(topics.get("findings"), 2, false);
+    Map<String, String> topics = RunTopics.create(kafka, run);
     IndexTemplates.install(es.client(), indexPrefix);
 
     Path org = tmp.resolve("org");

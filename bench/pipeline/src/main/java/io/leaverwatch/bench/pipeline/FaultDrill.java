@@ -16,6 +16,7 @@ import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.RunTopics;
 import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
@@ -228,18 +229,8 @@ final class FaultDrill {
     Map<String, String> topics = new TreeMap<>();
     try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(work.resolve("elasticsearch"));
         OutageProxy esProxy = new OutageProxy(es.httpPort())) {
-      for (String t : List.of("raw", "events", "dlq", "departures", "identities", "access")) {
-        topics.put(t, run + "." + t);
-      }
-      topics.put("findings", run + ".findings");
       EmbeddedKafka k = kafka.get();
-      k.createTopic(topics.get("raw"), 2, false);
-      k.createTopic(topics.get("events"), 2, false);
-      k.createTopic(topics.get("dlq"), 1, false);
-      k.createTopic(topics.get("departures"), 1, true);
-      k.createTopic(topics.get("identities"), 1, true);
-      k.createTopic(topics.get("access"), 1, false);
-      k.createTopic(topics.get("findings"), 2, false);
+      topics.putAll(RunTopics.create(k, run));
       IndexTemplates.install(es.client(), run);
 
       Map<String, String> envVars = new HashMap<>();
