@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * deviates, the events it plays and the findings it must produce.
  *
  * @param variants lists of events, the n-th occurrence plays variant n mod size; empty when the
- *     incident has no events of its own or they are scripted in code ({@link #eventsInCode})
+ *     incident has no events of its own
  */
 record Incident(
     String id,
@@ -18,8 +18,7 @@ record Incident(
     List<Expected> expected,
     Offboarding offboarding,
     When when,
-    List<List<Event>> variants,
-    boolean eventsInCode) {
+    List<List<Event>> variants) {
 
   /** A finding the incident must produce; {@code source} null when the finding has none. */
   record Expected(String type, String source) {}
@@ -56,7 +55,8 @@ record Incident(
   /** Which native source an event template is in. */
   enum Source {
     OKTA,
-    GITHUB
+    GITHUB,
+    CLOUDTRAIL
   }
 
   /**

@@ -31,18 +31,9 @@ final class IncidentCatalogue {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final Set<String> INCIDENT_FIELDS =
-      Set.of(
-          "id",
-          "description",
-          "needs",
-          "expect",
-          "offboarding",
-          "when",
-          "events",
-          "variants",
-          "events_in_code");
+      Set.of("id", "description", "needs", "expect", "offboarding", "when", "events", "variants");
   private static final Set<String> EVENT_FIELDS =
-      Set.of("at", "repeat", "every", "okta", "github", "grant");
+      Set.of("at", "repeat", "every", "okta", "github", "cloudtrail", "grant");
 
   private final String file;
   private final Map<JsonNode, Integer> lineOfNode = new IdentityHashMap<>();
@@ -187,21 +178,6 @@ final class IncidentCatalogue {
     Incident.Need need = enumOf(Incident.Need.class, n, "needs", path, true);
     List<Incident.Expected> expected = expected(n, path);
     Incident.Offboarding off = offboarding(n, path);
-    boolean inCode = n.has("events_in_code");
-    if (inCode && !n.get("events_in_code").isBoolean()) {
-      throw error(n, "events_in_code", path + ".events_in_code", "must be true or false");
-    }
-    inCode = inCode && n.get("events_in_code").asBoolean();
-    if (inCode && !OrgGenerator.SCRIPTED_IN_CODE.contains(id)) {
-      throw error(
-          n,
-          "events_in_code",
-          path + ".events_in_code",
-          "no script in OrgGenerator for '"
-              + id
-              + "'; scripted there: "
-              + OrgGenerator.SCRIPTED_IN_CODE);
-    }
     List<List<Incident.Event>> variants = new ArrayList<>();
     if (n.has("events") && n.has("variants")) {
       throw error(n, "variants", path + ".variants", "give events or variants, not both");
@@ -217,15 +193,12 @@ final class IncidentCatalogue {
         variants.add(events(vs.get(i), vs, null, path + ".variants[" + i + "]"));
       }
     }
-    if (inCode && !variants.isEmpty()) {
-      throw error(n, "events_in_code", path + ".events_in_code", "and events: give one");
-    }
-    boolean hasEvents = inCode || !variants.isEmpty();
+    boolean hasEvents = !variants.isEmpty();
     Incident.When when = enumOf(Incident.When.class, n, "when", path, hasEvents);
     if (!hasEvents && when != null) {
       throw error(n, "when", path + ".when", "an incident without events has no 'when'");
     }
-    return new Incident(id, description, need, expected, off, when, variants, inCode);
+    return new Incident(id, description, need, expected, off, when, variants);
   }
 
   private List<Incident.Expected> expected(JsonNode n, String path) {
@@ -317,20 +290,26 @@ final class IncidentCatalogue {
         throw error(e, "repeat", path + ".repeat", "needs 'every' to space the repetitions");
       }
     }
-    boolean okta = e.has("okta");
-    if (okta == e.has("github")) {
-      throw error(e, null, path, "needs exactly one of okta, github");
+    List<String> sources = new ArrayList<>();
+    for (String s : List.of("okta", "github", "cloudtrail")) {
+      if (e.has(s)) {
+        sources.add(s);
+      }
     }
-    String src = okta ? "okta" : "github";
+    if (sources.size() != 1) {
+      throw error(e, null, path, "needs exactly one of okta, github, cloudtrail");
+    }
+    String src = sources.get(0);
     JsonNode template = e.get(src);
     if (!template.isObject()) {
       throw error(e, src, path + "." + src, "must be a native event (a mapping)");
     }
     String tp = path + "." + src;
-    if (okta) {
-      IncidentEvents.checkOkta(this, (ObjectNode) template, tp);
-    } else {
-      IncidentEvents.checkGitHub(this, (ObjectNode) template, tp);
+    Incident.Source source = Incident.Source.valueOf(src.toUpperCase(Locale.ROOT));
+    switch (source) {
+      case OKTA -> IncidentEvents.checkOkta(this, (ObjectNode) template, tp);
+      case GITHUB -> IncidentEvents.checkGitHub(this, (ObjectNode) template, tp);
+      case CLOUDTRAIL -> IncidentEvents.checkCloudTrail(this, (ObjectNode) template, tp);
     }
     ObjectNode grant = null;
     if (e.has("grant")) {
@@ -345,13 +324,7 @@ final class IncidentCatalogue {
       IncidentEvents.checkValues(this, g, path + ".grant");
       grant = (ObjectNode) g;
     }
-    return new Incident.Event(
-        at,
-        repeat,
-        every,
-        okta ? Incident.Source.OKTA : Incident.Source.GITHUB,
-        (ObjectNode) template,
-        grant);
+    return new Incident.Event(at, repeat, every, source, (ObjectNode) template, grant);
   }
 
   private ClockExpression clock(JsonNode e, String field, String path, boolean anchored) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,10 +37,32 @@ final class IncidentEvents {
           "github_login",
           "github_id",
           "pat_hash",
-          "pat_token_id");
+          "pat_token_id",
+          "iam_user_name");
+
+  /** A person as a CloudTrail caller: {@code {leaver.as_console_session:20m}}. */
+  private static final List<String> CALLERS =
+      List.of(
+          "as_iam_user",
+          "as_iam_user_with_key",
+          "as_console_session",
+          "as_sso_session",
+          "as_aws_caller");
+
   private static final Set<String> PEOPLE = Set.of("leaver", "admin");
   private static final List<String> VALUES =
-      List.of("fresh_ip", "domain", "new_token_id", "alnum", "repo", "repo_id");
+      List.of(
+          "fresh_ip",
+          "domain",
+          "new_token_id",
+          "new_access_key",
+          "create_date",
+          "uuid",
+          "alnum",
+          "upper_alnum",
+          "int",
+          "repo",
+          "repo_id");
 
   /** What the GitHub builder sets itself; a template must not set them too. */
   private static final Set<String> GITHUB_ENVELOPE =
@@ -70,6 +93,18 @@ final class IncidentEvents {
 
     /** A new GitHub token id, drawn at the first use in the incident. */
     long newTokenId();
+
+    /** A new IAM access key id, drawn at the first use in the incident. */
+    String newAccessKey();
+
+    /** The CloudTrail caller a placeholder names, made at its first use in the incident. */
+    ObjectNode caller(String placeholder, Supplier<ObjectNode> make);
+
+    /** The time of the event being played. */
+    long eventTime();
+
+    /** Where the previous event left the clock (Long.MIN_VALUE before the first). */
+    long previousTime();
 
     String domain();
 
@@ -148,6 +183,117 @@ final class IncidentEvents {
       }
     }
     checkValues(c, t, path);
+  }
+
+  static void checkCloudTrail(IncidentCatalogue c, ObjectNode t, String path) {
+    only(
+        c,
+        t,
+        Set.of(
+            "eventSource",
+            "eventName",
+            "awsRegion",
+            "userIdentity",
+            "sourceIPAddress",
+            "userAgent",
+            "requestParameters",
+            "responseElements",
+            "readOnly"),
+        path,
+        "CloudTrail");
+    for (String f :
+        List.of("eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent")) {
+      c.text(t, f, path);
+    }
+    String caller = c.text(t, "userIdentity", path);
+    if (!caller.matches("\\{(leaver|admin)\\.as_[a-z_]+(:[^{}]*)?\\}")) {
+      throw c.error(
+          t,
+          "userIdentity",
+          path + ".userIdentity",
+          "'" + caller + "'; a caller placeholder such as {leaver.as_iam_user}");
+    }
+    String source = t.get("eventSource").asText();
+    String name = t.get("eventName").asText();
+    if (name.equals("ConsoleLogin")) {
+      JsonNode r = t.path("responseElements").path("ConsoleLogin");
+      if (!r.asText().equals("Success") && !r.asText().equals("Failure")) {
+        throw c.error(
+            t,
+            "responseElements",
+            path + ".responseElements.ConsoleLogin",
+            "is required: Success or Failure");
+      }
+      for (String f : List.of("requestParameters", "readOnly")) {
+        if (t.has(f)) {
+          throw c.error(t, f, path + "." + f, "the ConsoleLogin builder sets it; leave it out");
+        }
+      }
+    } else if (source.equals("dynamodb.amazonaws.com")) {
+      JsonNode req = t.get("requestParameters");
+      if (req == null || !req.isObject() || req.size() != 1 || !req.has("tableName")) {
+        throw c.error(
+            t,
+            "requestParameters",
+            path + ".requestParameters",
+            "a DynamoDB data event names only its table: {tableName}; the builder writes the rest");
+      }
+      for (String f : List.of("responseElements", "readOnly")) {
+        if (t.has(f)) {
+          throw c.error(t, f, path + "." + f, "the DynamoDB builder sets it; leave it out");
+        }
+      }
+    } else {
+      for (String f : List.of("requestParameters", "responseElements")) {
+        if (!t.has(f) || !(t.get(f).isObject() || t.get(f).isNull())) {
+          throw c.error(t, f, path + "." + f, "is required: a mapping or null");
+        }
+      }
+      if (!t.has("readOnly") || !t.get("readOnly").isBoolean()) {
+        throw c.error(t, "readOnly", path + ".readOnly", "is required: true or false");
+      }
+    }
+    checkValues(c, t, path);
+  }
+
+  /** The CloudTrail record the template stands for, at {@code t}. */
+  static ObjectNode cloudTrail(ObjectNode template, Cast c, long t) {
+    ObjectNode r = (ObjectNode) resolve(template, c);
+    ObjectNode who = (ObjectNode) r.get("userIdentity");
+    String source = r.get("eventSource").asText();
+    String name = r.get("eventName").asText();
+    String region = r.get("awsRegion").asText();
+    String ip = r.get("sourceIPAddress").asText();
+    String ua = r.get("userAgent").asText();
+    if (name.equals("ConsoleLogin")) {
+      boolean success = r.get("responseElements").get("ConsoleLogin").asText().equals("Success");
+      return CloudTrailEvents.consoleLogin(c.rng(), t, who, ip, ua, success);
+    }
+    if (source.equals("dynamodb.amazonaws.com")) {
+      String table = r.get("requestParameters").get("tableName").asText();
+      return CloudTrailEvents.dynamoDb(c.rng(), t, who, name, table, region, ip, ua);
+    }
+    JsonNode req = r.get("requestParameters");
+    JsonNode resp = r.get("responseElements");
+    return CloudTrailEvents.apiCall(
+        c.rng(),
+        t,
+        who,
+        source,
+        name,
+        region,
+        ip,
+        ua,
+        req.isNull() ? null : (ObjectNode) req,
+        resp.isNull() ? null : (ObjectNode) resp,
+        null,
+        null,
+        r.get("readOnly").asBoolean());
+  }
+
+  /** Whether a CloudTrail template is a DynamoDB data event (its own file source). */
+  static boolean isDynamoDb(ObjectNode template) {
+    return template.path("eventSource").asText().equals("dynamodb.amazonaws.com");
   }
 
   private static void only(
@@ -253,17 +399,40 @@ final class IncidentEvents {
       }
       int dot = name.indexOf('.');
       if (dot > 0) {
+        String field = name.substring(dot + 1);
         if (!PEOPLE.contains(name.substring(0, dot))
-            || !PERSON_FIELDS.contains(name.substring(dot + 1))) {
-          return "unknown placeholder {" + name + "}; a person's fields: " + PERSON_FIELDS;
+            || !PERSON_FIELDS.contains(field) && !CALLERS.contains(field)) {
+          return "unknown placeholder {"
+              + name
+              + "}; a person's fields: "
+              + PERSON_FIELDS
+              + ", as a caller: "
+              + CALLERS;
+        }
+        if (CALLERS.contains(field)) {
+          if (!whole) {
+            return "{" + name + "} stands for a whole userIdentity, not part of a text";
+          }
+          boolean timed = !field.equals("as_iam_user") && !field.equals("as_iam_user_with_key");
+          if (timed && (arg == null || !validStart(arg))) {
+            return "{" + name + ":START} needs START, a duration before the event or previous";
+          }
+          if (!timed && arg != null) {
+            return "{" + name + "} takes no argument";
+          }
+        } else if (arg != null) {
+          return "{" + name + "} takes no argument";
         }
         continue;
       }
       if (!VALUES.contains(name)) {
         return "unknown placeholder {" + name + "}; known: " + VALUES + ", leaver.X, admin.X";
       }
-      if (name.equals("alnum") && (arg == null || !arg.matches("[1-9]\\d?"))) {
-        return "{alnum:N} needs a length N from 1 to 99";
+      if (name.endsWith("alnum") && (arg == null || !arg.matches("[1-9]\\d?"))) {
+        return "{" + name + ":N} needs a length N from 1 to 99";
+      }
+      if (name.equals("int") && (arg == null || !arg.matches("\\d{1,9}\\+[1-9]\\d{0,8}"))) {
+        return "{int:A+N} needs A and N >= 1, e.g. {int:1+250}";
       }
       if (name.startsWith("repo") && (arg == null || !validRepoIndex(arg))) {
         return "{" + name + ":EXPR} needs EXPR like 5i+v or 3";
@@ -274,6 +443,17 @@ final class IncidentEvents {
       return "a lone brace in '" + s + "' (write {{ or }} for a literal one)";
     }
     return null;
+  }
+
+  private static boolean validStart(String arg) {
+    if (arg.equals("previous")) {
+      return true;
+    }
+    try {
+      return ClockExpression.parse(arg, false).terms().size() == 1;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static boolean validRepoIndex(String expr) {
@@ -389,8 +569,21 @@ final class IncidentEvents {
         return F.textNode(c.domain());
       case "new_token_id":
         return F.numberNode(c.newTokenId());
+      case "new_access_key":
+        return F.textNode(c.newAccessKey());
+      case "create_date":
+        return F.textNode(CloudTrailEvents.createDate(c.eventTime()));
+      case "uuid":
+        return F.textNode(Ids.uuid(c.rng()));
       case "alnum":
         return F.textNode(Ids.alnum(c.rng(), Integer.parseInt(arg)));
+      case "upper_alnum":
+        return F.textNode(Ids.upperAlnum(c.rng(), Integer.parseInt(arg)));
+      case "int":
+        int plus = arg.indexOf('+');
+        return F.numberNode(
+            Integer.parseInt(arg.substring(0, plus))
+                + c.rng().nextInt(Integer.parseInt(arg.substring(plus + 1))));
       case "repo":
         return F.textNode(repo(arg, c));
       case "repo_id":
@@ -398,7 +591,12 @@ final class IncidentEvents {
       default:
         int dot = name.indexOf('.');
         Person p = name.startsWith("admin.") ? c.admin() : c.leaver();
-        return personField(p, name.substring(dot + 1));
+        String field = name.substring(dot + 1);
+        if (CALLERS.contains(field)) {
+          String key = "{" + name + (arg == null ? "" : ":" + arg) + "}";
+          return c.caller(key, () -> caller(p, field, arg, c)).deepCopy();
+        }
+        return personField(p, field);
     }
   }
 
@@ -413,7 +611,28 @@ final class IncidentEvents {
       case "github_id" -> F.numberNode(p.githubActorId());
       case "pat_hash" -> F.textNode(p.patHash());
       case "pat_token_id" -> F.numberNode(p.patTokenId());
+      case "iam_user_name" -> F.textNode(p.iamUserName());
       default -> throw new IllegalStateException("unchecked person field " + field);
+    };
+  }
+
+  private static ObjectNode caller(Person p, String field, String start, Cast c) {
+    long since = 0;
+    if (start != null) {
+      since =
+          start.equals("previous")
+              ? c.previousTime()
+              : c.eventTime() - ClockExpression.parse(start, false).evaluate(a -> 0L, c.rng());
+    }
+    return switch (field) {
+      case "as_iam_user" -> CloudTrailEvents.iamUser(p, null);
+      case "as_iam_user_with_key" -> CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0));
+      case "as_console_session" -> CloudTrailEvents.iamConsoleUser(c.rng(), p, since);
+      case "as_sso_session" -> CloudTrailEvents.ssoSession(c.rng(), p.email(), since);
+      default ->
+          p.hasIamUser()
+              ? CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0))
+              : CloudTrailEvents.ssoSession(c.rng(), p.email(), since);
     };
   }
 

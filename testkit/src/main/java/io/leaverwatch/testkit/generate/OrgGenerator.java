@@ -25,13 +25,14 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -100,19 +101,6 @@ public final class OrgGenerator {
 
   private static final String GIT_UA = "git/2.46.0";
   private static final String API_UA = "curl/8.7.1";
-
-  /**
-   * The incidents of {@code incidents/incidents.yaml} whose events are scripted here, not in the
-   * file: the CloudTrail builders draw ids inside the user identity and the call envelope,
-   * interleaved with the ids of the request and response elements.
-   */
-  static final Set<String> SCRIPTED_IN_CODE =
-      Set.of(
-          "OOW_AWS_CREATE_KEY",
-          "SC_CLOUDTRAIL",
-          "PDA_CLOUDTRAIL_IAM",
-          "PDA_DYNAMODB",
-          "PDA_SSO_SESSION");
 
   private static final String OKTA_SDK_UA = "okta-sdk-java/20.0.0 java/17.0.12 Linux/5.10.226";
 
@@ -340,16 +328,8 @@ public final class OrgGenerator {
     }
   }
 
-  /** Plays an incident's events: from its file's templates, or from the scripts below. */
+  /** Plays an incident's events, from the templates of its file. */
   private void playIncident(Leaver l, Incident k, SplittableRandom rng) {
-    if (k.eventsInCode()) {
-      if (k.when() == Incident.When.NOTICE_PERIOD) {
-        planNoticeIncident(l, k.id(), rng);
-      } else {
-        planPostDepartureIncident(l, k.id(), rng);
-      }
-      return;
-    }
     List<Incident.Event> events = k.variants().get(l.variant() % k.variants().size());
     Cast cast = new Cast(l, rng);
     long clock = Long.MIN_VALUE;
@@ -368,10 +348,18 @@ public final class OrgGenerator {
                   rng);
       for (int i = 0; i < e.repeat(); i++) {
         cast.repetition = i;
-        if (e.source() == Incident.Source.OKTA) {
-          schedule(t, Source.OKTA, null, IncidentEvents.okta(e.template(), cast, t));
-        } else {
-          schedule(t, Source.GITHUB, null, IncidentEvents.github(e.template(), cast, t));
+        cast.eventTime = t;
+        cast.previousTime = prior;
+        switch (e.source()) {
+          case OKTA -> schedule(t, Source.OKTA, null, IncidentEvents.okta(e.template(), cast, t));
+          case GITHUB ->
+              schedule(t, Source.GITHUB, null, IncidentEvents.github(e.template(), cast, t));
+          case CLOUDTRAIL ->
+              schedule(
+                  t,
+                  IncidentEvents.isDynamoDb(e.template()) ? Source.DYNAMODB : Source.CLOUDTRAIL,
+                  e.template().get("awsRegion").asText(),
+                  IncidentEvents.cloudTrail(e.template(), cast, t));
         }
         if (e.grant() != null) {
           JsonNode g = IncidentEvents.resolve(e.grant(), cast);
@@ -399,7 +387,11 @@ public final class OrgGenerator {
     private Person admin;
     private String freshIp;
     private Long tokenId;
+    private String accessKey;
+    private final Map<String, ObjectNode> callers = new HashMap<>();
     int repetition;
+    long eventTime;
+    long previousTime;
 
     Cast(Leaver leaver, SplittableRandom rng) {
       this.leaver = leaver;
@@ -433,6 +425,34 @@ public final class OrgGenerator {
         tokenId = 60_000_000L + rng.nextInt(9_000_000);
       }
       return tokenId;
+    }
+
+    @Override
+    public String newAccessKey() {
+      if (accessKey == null) {
+        accessKey = Ids.accessKeyId(rng, "AKIA");
+      }
+      return accessKey;
+    }
+
+    @Override
+    public ObjectNode caller(String placeholder, Supplier<ObjectNode> make) {
+      ObjectNode c = callers.get(placeholder);
+      if (c == null) {
+        c = make.get();
+        callers.put(placeholder, c);
+      }
+      return c;
+    }
+
+    @Override
+    public long eventTime() {
+      return eventTime;
+    }
+
+    @Override
+    public long previousTime() {
+      return previousTime;
     }
 
     @Override
@@ -566,206 +586,6 @@ public final class OrgGenerator {
             message,
             false);
     schedule(t, Source.CLOUDTRAIL, REGION, e);
-  }
-
-  /** Incidents placed in the notice period: the person is flagged but not yet gone. */
-  private void planNoticeIncident(Leaver l, String id, SplittableRandom rng) {
-    Person p = l.person();
-    switch (id) {
-      case "OOW_AWS_CREATE_KEY" -> {
-        long t = noticeHour(l, rng);
-        Person admin = admin(rng);
-        String key = Ids.accessKeyId(rng, "AKIA");
-        ObjectNode req = CloudTrailEvents.obj();
-        req.put("userName", p.iamUserName());
-        ObjectNode resp = CloudTrailEvents.obj();
-        ObjectNode ak = resp.putObject("accessKey");
-        ak.put("accessKeyId", key);
-        ak.put("status", "Active");
-        ak.put("userName", p.iamUserName());
-        ak.put("createDate", CloudTrailEvents.createDate(t));
-        ObjectNode e =
-            CloudTrailEvents.apiCall(
-                rng,
-                t,
-                CloudTrailEvents.iamConsoleUser(rng, admin, t - 20 * MINUTE),
-                "iam.amazonaws.com",
-                "CreateAccessKey",
-                REGION,
-                admin.officeIp(),
-                CloudTrailEvents.CONSOLE_UA,
-                req,
-                resp,
-                null,
-                null,
-                false);
-        schedule(t, Source.CLOUDTRAIL, REGION, e);
-        grants.get(p.index()).add(new Grant(p.iamUserName(), "aws", "access_key:" + key, t));
-      }
-      case "SC_CLOUDTRAIL" -> {
-        long t = noticeHour(l, rng);
-        ObjectNode who =
-            p.hasIamUser()
-                ? CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0))
-                : CloudTrailEvents.ssoSession(rng, p.email(), t - 10 * MINUTE);
-        String ua = String.format(CloudTrailEvents.CLI_UA, "sensitive");
-        if (l.variant() % 2 == 0) {
-          schedule(t, Source.CLOUDTRAIL, REGION, route53Change(rng, t, who, p.homeIp(), ua));
-          long t2 = t + (2 + rng.nextInt(20)) * MINUTE;
-          schedule(t2, Source.CLOUDTRAIL, REGION, ssmPut(rng, t2, who, p.homeIp(), ua));
-        } else {
-          ObjectNode req = CloudTrailEvents.obj();
-          req.put("functionName", "billing-export");
-          req.putObject("environment").put("variables", "HIDDEN_DUE_TO_SECURITY_REASONS");
-          ObjectNode e =
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t,
-                  who.deepCopy(),
-                  "lambda.amazonaws.com",
-                  "UpdateFunctionConfiguration20150331v2",
-                  REGION,
-                  p.homeIp(),
-                  ua,
-                  req,
-                  null,
-                  null,
-                  null,
-                  false);
-          schedule(t, Source.CLOUDTRAIL, REGION, e);
-          long t2 = t + (2 + rng.nextInt(20)) * MINUTE;
-          ObjectNode sreq = CloudTrailEvents.obj();
-          sreq.put("secretId", "prod/payments/stripe");
-          sreq.put("clientRequestToken", Ids.uuid(rng));
-          ObjectNode sresp = CloudTrailEvents.obj();
-          sresp.put(
-              "arn",
-              "arn:aws:secretsmanager:us-east-1:"
-                  + ACCOUNT_ID
-                  + ":secret:prod/payments/stripe-Xy12Ab");
-          sresp.put("name", "prod/payments/stripe");
-          sresp.put("versionId", Ids.uuid(rng));
-          sresp.putArray("versionStages").add("AWSCURRENT");
-          schedule(
-              t2,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t2,
-                  who.deepCopy(),
-                  "secretsmanager.amazonaws.com",
-                  "PutSecretValue",
-                  REGION,
-                  p.homeIp(),
-                  ua,
-                  sreq,
-                  sresp,
-                  null,
-                  null,
-                  false));
-        }
-      }
-      default -> throw new IllegalStateException("no script for incident " + id);
-    }
-  }
-
-  private void planPostDepartureIncident(Leaver l, String id, SplittableRandom rng) {
-    Person p = l.person();
-    switch (id) {
-      case "PDA_CLOUDTRAIL_IAM" -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        if (l.variant() % 2 == 0) {
-          schedule(
-              t,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.consoleLogin(
-                  rng, t, CloudTrailEvents.iamUser(p, null), ip, p.browserAgent(), true));
-          long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
-          schedule(
-              t2,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t2,
-                  CloudTrailEvents.iamConsoleUser(rng, p, t),
-                  "ec2.amazonaws.com",
-                  "DescribeInstances",
-                  REGION,
-                  ip,
-                  CloudTrailEvents.CONSOLE_UA,
-                  describeRequest(),
-                  null,
-                  null,
-                  null,
-                  true));
-        } else {
-          String ua = String.format(CloudTrailEvents.CLI_UA, "sts.get-caller-identity");
-          ObjectNode who = CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0));
-          schedule(
-              t,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t,
-                  who.deepCopy(),
-                  "sts.amazonaws.com",
-                  "GetCallerIdentity",
-                  REGION,
-                  ip,
-                  ua,
-                  null,
-                  null,
-                  null,
-                  null,
-                  true));
-          listBucketsSoonAfter(rng, t, who, ip);
-        }
-      }
-      case "PDA_DYNAMODB" -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        ObjectNode who = CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0));
-        String ua = String.format(CloudTrailEvents.CLI_UA, "dynamodb.scan");
-        for (String op : List.of("Scan", "Scan", "GetItem")) {
-          schedule(
-              t,
-              Source.DYNAMODB,
-              REGION,
-              CloudTrailEvents.dynamoDb(rng, t, who.deepCopy(), op, "customers", REGION, ip, ua));
-          t += 20 * SECOND + rng.nextInt(120_000);
-        }
-      }
-      case "PDA_SSO_SESSION" -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        ObjectNode who = CloudTrailEvents.ssoSession(rng, p.email(), t - 2 * MINUTE);
-        schedule(
-            t,
-            Source.CLOUDTRAIL,
-            REGION,
-            CloudTrailEvents.apiCall(
-                rng,
-                t,
-                who.deepCopy(),
-                "ec2.amazonaws.com",
-                "DescribeInstances",
-                REGION,
-                ip,
-                String.format(CloudTrailEvents.CLI_UA, "ec2.describe-instances"),
-                describeRequest(),
-                null,
-                null,
-                null,
-                true));
-        listBucketsSoonAfter(rng, t, who, ip);
-      }
-      default -> throw new IllegalStateException("no script for incident " + id);
-    }
   }
 
   /** A time inside a clock hour that starts 2..46 h after departure. */
@@ -1095,30 +915,6 @@ public final class OrgGenerator {
   }
 
   /** The same identity listing S3 buckets one to five minutes after {@code t}. */
-  private void listBucketsSoonAfter(SplittableRandom rng, long t, ObjectNode who, String ip) {
-    long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
-    ObjectNode req = CloudTrailEvents.obj();
-    req.put("Host", "s3.amazonaws.com");
-    schedule(
-        t2,
-        Source.CLOUDTRAIL,
-        REGION,
-        CloudTrailEvents.apiCall(
-            rng,
-            t2,
-            who.deepCopy(),
-            "s3.amazonaws.com",
-            "ListBuckets",
-            REGION,
-            ip,
-            String.format(CloudTrailEvents.CLI_UA, "s3.ls"),
-            req,
-            null,
-            null,
-            null,
-            true));
-  }
-
   private static ObjectNode describeRequest() {
     ObjectNode req = CloudTrailEvents.obj();
     req.putObject("instancesSet");

@@ -55,16 +55,15 @@ class IncidentCatalogueTest {
   }
 
   @Test
-  void everyIncidentScriptedInCodeIsNamedInTheFileAndTheOthersCarryTheirEvents() {
+  void everyIncidentThatActsDoesSoThroughNativeEventsOfItsSources() {
     List<Incident> all = IncidentCatalogue.load();
 
-    assertThat(all)
-        .filteredOn(Incident::eventsInCode)
-        .extracting(Incident::id)
-        .containsExactlyInAnyOrderElementsOf(OrgGenerator.SCRIPTED_IN_CODE);
-    assertThat(all)
-        .filteredOn(i -> i.when() != null && !i.eventsInCode())
-        .allSatisfy(i -> assertThat(i.variants()).isNotEmpty());
+    Set<Incident.Source> sources = new HashSet<>();
+    for (Incident i : all) {
+      assertThat(i.variants().isEmpty()).as(i.id()).isEqualTo(i.when() == null);
+      i.variants().forEach(v -> v.forEach(e -> sources.add(e.source())));
+    }
+    assertThat(sources).containsExactlyInAnyOrder(Incident.Source.values());
   }
 
   @Test
@@ -78,8 +77,8 @@ class IncidentCatalogueTest {
     failsWith(
         broken("{fresh_ip}", "{fresh_ipp}"),
         "incidents.yaml:12: incidents[0].events[0].okta.client.ipAddress: unknown placeholder"
-            + " {fresh_ipp}; known: [fresh_ip, domain, new_token_id, alnum, repo, repo_id],"
-            + " leaver.X, admin.X");
+            + " {fresh_ipp}; known: [fresh_ip, domain, new_token_id, new_access_key, create_date,"
+            + " uuid, alnum, upper_alnum, int, repo, repo_id], leaver.X, admin.X");
   }
 
   @Test
@@ -122,21 +121,29 @@ class IncidentCatalogueTest {
   }
 
   @Test
-  void eventsInCodeMustHaveAScript() {
+  void aCloudTrailTemplateLeavesToTheBuilderWhatTheBuilderWrites() {
     String yaml =
         """
         incidents:
-          - id: PDA_MAINFRAME
-            description: something scripted nowhere
-            needs: any
+          - id: PDA_DYNAMODB
+            description: a scan after departure
+            needs: iam
             expect: []
             when: after_departure
-            events_in_code: true
+            events:
+              - at: incident_hour
+                cloudtrail: {"eventSource": "dynamodb.amazonaws.com", "eventName": "Scan", "awsRegion": "us-east-1", "userIdentity": "{leaver.as_iam_user_with_key}", "sourceIPAddress": "{fresh_ip}", "userAgent": "aws-cli/2", "requestParameters": {"tableName": "customers", "limit": 5}}
         """;
-    assertThatThrownBy(() -> IncidentCatalogue.parse("incidents.yaml", yaml))
-        .hasMessageStartingWith(
-            "incidents.yaml:7: incidents[0].events_in_code: no script in OrgGenerator for"
-                + " 'PDA_MAINFRAME'");
+    failsWith(
+        yaml,
+        "incidents.yaml:9: incidents[0].events[0].cloudtrail.requestParameters: a DynamoDB data"
+            + " event names only its table: {tableName}; the builder writes the rest");
+    failsWith(
+        yaml.replace(", \"limit\": 5", "")
+            .replace("{leaver.as_iam_user_with_key}", "{leaver.as_sso_session}"),
+        "incidents.yaml:9: incidents[0].events[0].cloudtrail.userIdentity:"
+            + " {leaver.as_sso_session:START} needs START, a duration before the event or"
+            + " previous");
   }
 
   @Test
