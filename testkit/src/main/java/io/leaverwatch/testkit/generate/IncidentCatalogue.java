@@ -1,6 +1,7 @@
 package io.leaverwatch.testkit.generate;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -71,8 +72,7 @@ final class IncidentCatalogue {
       root = tree(p);
     } catch (IOException e) {
       int line = 1;
-      if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-          && j.getLocation() != null) {
+      if (e instanceof JsonProcessingException j && j.getLocation() != null) {
         line = Math.max(1, j.getLocation().getLineNr());
       }
       throw new IncidentFileException(
@@ -307,9 +307,9 @@ final class IncidentCatalogue {
     String tp = path + "." + src;
     Incident.Source source = Incident.Source.valueOf(src.toUpperCase(Locale.ROOT));
     switch (source) {
-      case OKTA -> IncidentEvents.checkOkta(this, (ObjectNode) template, tp);
-      case GITHUB -> IncidentEvents.checkGitHub(this, (ObjectNode) template, tp);
-      case CLOUDTRAIL -> IncidentEvents.checkCloudTrail(this, (ObjectNode) template, tp);
+      case OKTA -> IncidentTemplates.checkOkta(this, (ObjectNode) template, tp);
+      case GITHUB -> IncidentTemplates.checkGitHub(this, (ObjectNode) template, tp);
+      case CLOUDTRAIL -> IncidentTemplates.checkCloudTrail(this, (ObjectNode) template, tp);
     }
     ObjectNode grant = null;
     if (e.has("grant")) {
@@ -321,7 +321,7 @@ final class IncidentCatalogue {
       for (String f : List.of("identity", "system", "grant")) {
         text(g, f, path + ".grant");
       }
-      IncidentEvents.checkValues(this, g, path + ".grant");
+      IncidentTemplates.checkValues(this, g, path + ".grant");
       grant = (ObjectNode) g;
     }
     return new Incident.Event(at, repeat, every, source, (ObjectNode) template, grant);
