@@ -1,5 +1,6 @@
 package io.leaverwatch.core.detect;
 
+import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.FindingType;
 import io.leaverwatch.schema.Severity;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -17,7 +19,12 @@ import java.util.TreeSet;
  * step, the event), so that a replay upserts the same finding; {@link #build} bounds and stamps it.
  */
 final class FindingBuilder {
-  private final PersonState person;
+  // the departure the finding is about
+  private final String personId;
+  private final String email;
+  private final String role;
+  private final long departedAt;
+
   private final FindingType type;
   private final String ruleId;
   private final String version;
@@ -34,15 +41,36 @@ final class FindingBuilder {
   private Map<String, String> details = Map.of();
   private String[] key = new String[0];
 
-  private FindingBuilder(PersonState person, FindingType type, String ruleId, String version) {
-    this.person = person;
+  private FindingBuilder(
+      String personId,
+      String email,
+      String role,
+      long departedAt,
+      FindingType type,
+      String ruleId,
+      String version) {
+    this.personId = personId;
+    this.email = email;
+    this.role = role;
+    this.departedAt = departedAt;
     this.type = type;
     this.ruleId = ruleId;
     this.version = version;
   }
 
   static FindingBuilder of(PersonState s, FindingType type, String ruleId, String version) {
-    return new FindingBuilder(s, type, ruleId, version);
+    return new FindingBuilder(s.personId, s.email, s.role, s.departedAt, type, ruleId, version);
+  }
+
+  /**
+   * A finding about the departure {@code d} of {@code personId} when no person's state is at hand
+   * (the source-IP rules): the email is the departure's, lower case, else the person id.
+   */
+  static FindingBuilder of(
+      String personId, Departure d, FindingType type, String ruleId, String version) {
+    String email = d.getEmail() == null ? personId : d.getEmail().toLowerCase(Locale.ROOT);
+    return new FindingBuilder(
+        personId, email, d.getRole(), d.getDepartedAt().toEpochMilli(), type, ruleId, version);
   }
 
   /**
@@ -59,6 +87,11 @@ final class FindingBuilder {
         .eventIds(List.of(r.eventId))
         .evidence(r.raw == null ? List.of() : List.of(r.raw))
         .key("event", r.eventId);
+  }
+
+  /** The email the finding names: what a summary calls the person. */
+  String email() {
+    return email;
   }
 
   FindingBuilder severity(Severity v) {
@@ -121,18 +154,18 @@ final class FindingBuilder {
   Finding build() {
     String[] parts = new String[4 + key.length];
     parts[0] = type.name();
-    parts[1] = person.personId;
+    parts[1] = personId;
     parts[2] = ruleId;
-    parts[3] = Long.toString(person.departedAt);
+    parts[3] = Long.toString(departedAt);
     System.arraycopy(key, 0, parts, 4, key.length);
     Finding f =
         Finding.newBuilder()
             .setFindingId(FindingIds.of(parts))
             .setType(type)
             .setSeverity(severity)
-            .setPersonId(person.personId)
-            .setEmail(person.email)
-            .setRole(person.role)
+            .setPersonId(personId)
+            .setEmail(email)
+            .setRole(role)
             .setSource(source)
             .setIdentity(identity)
             .setAction(action)
@@ -141,7 +174,7 @@ final class FindingBuilder {
             .setEventCount(count)
             .setEventIds(
                 limit(new ArrayList<>(new TreeSet<>(eventIds)), FindingBounds.MAX_EVENT_IDS))
-            .setDepartedAt(Instant.ofEpochMilli(person.departedAt))
+            .setDepartedAt(Instant.ofEpochMilli(departedAt))
             .setRuleId(ruleId)
             .setRuleVersion(version)
             .setSummary(summary)

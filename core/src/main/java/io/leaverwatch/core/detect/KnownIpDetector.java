@@ -1,50 +1,36 @@
 package io.leaverwatch.core.detect;
 
-import io.leaverwatch.core.rules.DetectionRule;
 import io.leaverwatch.core.rules.RoleBaseline;
 import io.leaverwatch.core.rules.RuleSet;
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Departure;
 import io.leaverwatch.schema.DepartureStatus;
 import io.leaverwatch.schema.Finding;
-import io.leaverwatch.schema.FindingType;
-import io.leaverwatch.schema.Source;
 import java.io.Serializable;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
- * KNOWN_IP_ACCESS_ATTEMPT: after a departure, anyone — known or not — acting from an IP that was
- * the leaver's own. An IP is "own" when the leaver used it in the 30 days before departing and at
- * most two other people did in that window (office and VPN egress are shared, not own).
- *
- * <p>Every evaluation recomputes the findings of one IP from its whole state, so the result does
- * not depend on whether the leaver's use or the attempt was seen first.
+ * What Leaverwatch keeps per source IP, without Flink: who used the IP (per day) and the recent
+ * events from it. The decision lives on the {@link IpFindingRule}s of {@code rules/detections/}
+ * (today {@link KnownIpAttemptRule}); this class keeps the state and asks them, the way {@link
+ * PersonDetector} does for a person.
  */
 public final class KnownIpDetector implements Serializable {
-  private static final long DAY = 24 * 3600_000L;
+  private static final long DAY = KnownIpAttemptRule.DAY;
 
   private final RuleSet rules;
-  private final DetectionRule rule;
+  private final KnownIpAttemptRule attemptRule;
 
-  /** days before departure in which an IP can become the leaver's own */
+  /** the attempt rule's lookback: how long a person's use of an IP is kept */
   private final int lookbackDays;
-
-  private final int maxOthers;
-  private final long window;
 
   public KnownIpDetector(RuleSet rules) {
     this.rules = rules;
-    this.rule = rules.detection("known-ip-access-attempt");
-    this.lookbackDays = Math.toIntExact(rule.window("lookback").toDays());
-    this.maxOthers = rule.intThreshold("max_other_people");
-    this.window = rule.windowMillis("aggregation");
+    this.attemptRule = new KnownIpAttemptRule(rules.detection(KnownIpAttemptRule.ID));
+    this.lookbackDays = attemptRule.lookbackDays();
   }
 
   /**
@@ -98,60 +84,20 @@ public final class KnownIpDetector implements Serializable {
   }
 
   /** Findings of this IP given the departures known now. */
-  public List<Finding> evaluate(
-      String ip, IpState s, java.util.function.Function<String, Departure> departures) {
+  public List<Finding> evaluate(String ip, IpState s, Function<String, Departure> departures) {
     List<Finding> out = new ArrayList<>();
     if (s.shared) {
       return out;
     }
-    for (Map.Entry<String, TreeMap<Long, Long>> owner : s.daysByPerson.entrySet()) {
-      Departure d = departures.apply(owner.getKey());
+    for (String personId : s.daysByPerson.keySet()) {
+      Departure d = departures.apply(personId);
       if (d == null || d.getStatus() == DepartureStatus.RESCINDED) {
         continue;
       }
-      long departed = d.getDepartedAt().toEpochMilli();
-      if (!usedBefore(owner.getValue(), departed)) {
-        continue;
-      }
-      int others = 0;
-      for (Map.Entry<String, TreeMap<Long, Long>> other : s.daysByPerson.entrySet()) {
-        if (!other.getKey().equals(owner.getKey()) && usedBefore(other.getValue(), departed)) {
-          others++;
-        }
-      }
-      if (others > maxOthers) {
-        continue;
-      }
       RoleBaseline b = rules.baselineFor(d.getRole());
-      long cut = departed + b.gracePeriod().toMillis();
-      // group the attempts after departure by source and hour
-      TreeMap<String, List<EventRef>> groups = new TreeMap<>();
-      for (EventRef r : s.recent) {
-        if (r.time > cut) {
-          groups
-              .computeIfAbsent(
-                  r.source + "|" + PersonDetector.windowStart(r.time, window),
-                  k -> new ArrayList<>())
-              .add(r);
-        }
-      }
-      for (Map.Entry<String, List<EventRef>> g : groups.entrySet()) {
-        out.add(finding(ip, d, b, owner.getKey(), g.getKey(), g.getValue(), others));
-      }
+      out.addAll(attemptRule.evaluate(ip, s, personId, d, b));
     }
     return out;
-  }
-
-  /** Whether the IP was used in the lookback before {@code departed} (strictly before it). */
-  private boolean usedBefore(TreeMap<Long, Long> days, long departed) {
-    long fromDay = Math.floorDiv(departed, DAY) - lookbackDays;
-    long toDay = Math.floorDiv(departed, DAY);
-    for (Map.Entry<Long, Long> d : days.subMap(fromDay, true, toDay, true).entrySet()) {
-      if (d.getValue() < departed && d.getValue() >= departed - lookbackDays * DAY) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Drops what is older than the horizon; true when nothing is left. */
@@ -162,89 +108,5 @@ public final class KnownIpDetector implements Serializable {
     s.daysByPerson.values().removeIf(TreeMap::isEmpty);
     s.recent.removeIf(r -> r.time < now - 14 * DAY);
     return s.isEmpty() || (s.shared && s.latest < keepFrom);
-  }
-
-  private Finding finding(
-      String ip,
-      Departure d,
-      RoleBaseline b,
-      String personId,
-      String groupKey,
-      List<EventRef> refs,
-      int others) {
-    String source = groupKey.substring(0, groupKey.indexOf('|'));
-    long hour = Long.parseLong(groupKey.substring(groupKey.indexOf('|') + 1));
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    int failed = 0;
-    TreeSet<String> ids = new TreeSet<>();
-    TreeSet<String> actors = new TreeSet<>();
-    TreeSet<String> actions = new TreeSet<>();
-    List<String> evidence = new ArrayList<>();
-    for (EventRef r : refs) {
-      first = Math.min(first, r.time);
-      last = Math.max(last, r.time);
-      failed += r.failed ? 1 : 0;
-      ids.add(r.eventId);
-      actors.add(r.actorName);
-      actions.add(r.action);
-      if (evidence.size() < ActivityBucket.MAX_EVIDENCE && r.raw != null) {
-        evidence.add(r.raw);
-      }
-    }
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("source_ip", ip);
-    details.put("actors", String.join(",", actors));
-    details.put("failed_attempts", Integer.toString(failed));
-    details.put("other_people_on_ip", Integer.toString(others));
-    String email = d.getEmail() == null ? personId : d.getEmail().toLowerCase(Locale.ROOT);
-    String ruleId = b.ruleId("known-ip-access-attempt");
-    List<String> idList = new ArrayList<>(ids);
-    Finding f =
-        Finding.newBuilder()
-            .setFindingId(
-                FindingIds.of(
-                    FindingType.KNOWN_IP_ACCESS_ATTEMPT.name(),
-                    personId,
-                    ruleId,
-                    Long.toString(d.getDepartedAt().toEpochMilli()),
-                    ip,
-                    groupKey))
-            .setType(FindingType.KNOWN_IP_ACCESS_ATTEMPT)
-            .setSeverity(
-                failed == refs.size()
-                    ? rule.severity("every_attempt_failed")
-                    : rule.defaultSeverity())
-            .setPersonId(personId)
-            .setEmail(email)
-            .setRole(d.getRole())
-            .setSource(Source.valueOf(source))
-            .setIdentity(ip)
-            .setAction(
-                String.join(",", actions.size() > 3 ? List.copyOf(actions).subList(0, 3) : actions))
-            .setFirstSeen(Instant.ofEpochMilli(first))
-            .setLastSeen(Instant.ofEpochMilli(last))
-            .setEventCount(refs.size())
-            .setEventIds(
-                idList.size() > rule.threshold("max_event_ids")
-                    ? idList.subList(0, rule.intThreshold("max_event_ids"))
-                    : idList)
-            .setDepartedAt(d.getDepartedAt())
-            .setRuleId(ruleId)
-            .setRuleVersion(b.version())
-            .setSummary(
-                String.format(
-                    Locale.ROOT,
-                    "%d attempt(s) on %s from %s, an IP that was %s's own before departure, by %s",
-                    refs.size(),
-                    source,
-                    ip,
-                    email,
-                    String.join(", ", actors)))
-            .setDetails(details)
-            .setEvidence(evidence)
-            .setFirstSeen(Instant.ofEpochMilli(first))
-            .build();
-    return Revisions.stamp(FindingBounds.cap(f));
   }
 }

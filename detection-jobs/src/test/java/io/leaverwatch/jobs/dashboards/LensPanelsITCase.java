@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.RunTopics;
 import io.leaverwatch.embedded.SharedEmbeddedServices;
+import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.jobs.pipeline.PipelineConfig;
@@ -42,11 +44,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +67,7 @@ class LensPanelsITCase {
   private static final Path DASHBOARDS = Path.of("../dashboards/kibana");
   private static final String M = LensPanel.MISSING;
   private static final long DAY = 86_400_000L;
+  private static final Duration CONSUMED_WITHIN = Duration.ofSeconds(180);
 
   /** The step states whose deadline has passed: every one but PENDING (OffboardingStepStatus). */
   private static final List<String> DUE = List.of("ON_TIME", "LATE", "MISSING", "FAILED");
@@ -640,19 +639,8 @@ class LensPanelsITCase {
       throws Exception {
     Path rules = Path.of("../rules").toAbsolutePath().normalize();
     assumeTrue(Files.isDirectory(rules), "rules directory not found: " + rules);
-    Map<String, String> topics = new TreeMap<>();
-    for (String t : List.of("raw", "events", "dlq", "departures", "identities", "access")) {
-      topics.put(t, run + "." + t);
-    }
-    topics.put("findings", run + ".findings");
     EmbeddedKafka kafka = SharedEmbeddedServices.kafka();
-    kafka.createTopic(topics.get("raw"), 2, false);
-    kafka.createTopic(topics.get("events"), 2, false);
-    kafka.createTopic(topics.get("dlq"), 1, false);
-    kafka.createTopic(topics.get("departures"), 1, true);
-    kafka.createTopic(topics.get("identities"), 1, true);
-    kafka.createTopic(topics.get("access"), 1, false);
-    kafka.createTopic(topics.get("findings"), 2, false);
+    Map<String, String> topics = RunTopics.create(kafka, run);
     IndexTemplates.install(es.client(), run);
 
     Path orgDir = tmp.resolve("org");
@@ -700,67 +688,27 @@ class LensPanelsITCase {
             orgDir.resolve("departures.csv"),
             orgDir.resolve("identities.csv"),
             orgDir.resolve("access.ndjson"));
-        awaitConsumed(
+        TopicOffsets.awaitConsumed(
             kafka,
             run + "-detection",
             List.of(topics.get("departures"), topics.get("identities"), topics.get("access")),
-            job);
+            CONSUMED_WITHIN,
+            () -> assertRunning(job));
         publisher.publishEvents(
             List.of(orgDir.resolve("okta"), orgDir.resolve("github"), orgDir.resolve("cloudtrail")),
             null);
       }
-      awaitConsumed(kafka, run + "-detection", List.of(topics.get("raw")), job);
+      TopicOffsets.awaitConsumed(
+          kafka,
+          run + "-detection",
+          List.of(topics.get("raw")),
+          CONSUMED_WITHIN,
+          () -> assertRunning(job));
       awaitSettled(es, run, job);
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
     }
     return org;
-  }
-
-  /** Polls the group's committed offsets until they reach the end of every partition of topics. */
-  private static void awaitConsumed(
-      EmbeddedKafka kafka, String group, List<String> topics, JobClient job) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              ends.put(
-                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin
-          .listOffsets(ends)
-          .all()
-          .get(30, TimeUnit.SECONDS)
-          .forEach((tp, info) -> end.put(tp, info.offset()));
-      while (System.nanoTime() < deadline) {
-        assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        boolean done =
-            end.entrySet().stream()
-                .allMatch(
-                    e ->
-                        e.getValue() == 0
-                            || (committed.get(e.getKey()) != null
-                                && committed.get(e.getKey()).offset() >= e.getValue()));
-        if (done) {
-          return;
-        }
-        pause(Duration.ofMillis(250));
-      }
-    }
-    throw new AssertionError("the job did not consume " + topics + " within 180 s");
   }
 
   /**
@@ -842,6 +790,10 @@ class LensPanelsITCase {
   }
 
   /** The wait between two polls of a deadline loop (never a synchronisation by itself). */
+  private static void assertRunning(JobClient job) throws Exception {
+    assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
+  }
+
   private static void pause(Duration d) throws InterruptedException {
     Thread.sleep(d.toMillis());
   }

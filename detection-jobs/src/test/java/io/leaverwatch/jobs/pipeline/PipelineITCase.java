@@ -12,7 +12,9 @@ import io.leaverwatch.core.avro.AvroMessages;
 import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.RunTopics;
 import io.leaverwatch.embedded.SharedEmbeddedServices;
+import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
 import io.leaverwatch.jobs.bounded.BoundedDetection;
@@ -37,18 +39,14 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -80,22 +78,11 @@ class PipelineITCase {
   void findingsInElasticsearchEqualTheBoundedRunAndPoisonRecordsAreDeadLettered() throws Exception {
     Path rules = rulesDir();
     String run = "it" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> topics = new TreeMap<>();
-    for (String t : List.of("raw", "events", "dlq", "departures", "identities", "access")) {
-      topics.put(t, run + "." + t);
-    }
-    topics.put("findings", run + ".findings");
     String indexPrefix = run;
 
     EmbeddedKafka kafka = SharedEmbeddedServices.kafka();
     EmbeddedElasticsearch es = SharedEmbeddedServices.elasticsearch();
-    kafka.createTopic(topics.get("raw"), 2, false);
-    kafka.createTopic(topics.get("events"), 2, false);
-    kafka.createTopic(topics.get("dlq"), 1, false);
-    kafka.createTopic(topics.get("departures"), 1, true);
-    kafka.createTopic(topics.get("identities"), 1, true);
-    kafka.createTopic(topics.get("access"), 1, false);
-    kafka.createTopic(topics.get("findings"), 2, false);
+    Map<String, String> topics = RunTopics.create(kafka, run);
     IndexTemplates.install(es.client(), indexPrefix);
 
     Path org = tmp.resolve("org");
@@ -157,10 +144,11 @@ class PipelineITCase {
             org.resolve("access.ndjson"));
         // People before events, as in production where HR and IAM topics are long populated:
         // wait until the job has committed (on a checkpoint) the end of the three people topics.
-        awaitConsumed(
+        TopicOffsets.awaitConsumed(
             kafka,
             run + "-detection",
-            List.of(topics.get("departures"), topics.get("identities"), topics.get("access")));
+            List.of(topics.get("departures"), topics.get("identities"), topics.get("access")),
+            Duration.ofSeconds(60));
         // poison before the events: the findings below prove the job read on past it
         poison = publishPoison(kafka.bootstrapServers(), topics.get("raw"));
         publisher.publishEvents(eventDirs, null);
@@ -383,51 +371,6 @@ class PipelineITCase {
     }
     assertThat(actual.keySet()).as(report.toString()).isEqualTo(expected.keySet());
     assertThat(differ).as(report.toString()).isEmpty();
-  }
-
-  /** Polls the group's committed offsets until they reach the end of every partition of topics. */
-  private static void awaitConsumed(EmbeddedKafka kafka, String group, List<String> topics)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              ends.put(
-                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin
-          .listOffsets(ends)
-          .all()
-          .get(30, TimeUnit.SECONDS)
-          .forEach((tp, info) -> end.put(tp, info.offset()));
-      while (System.nanoTime() < deadline) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        boolean done =
-            end.entrySet().stream()
-                .allMatch(
-                    e ->
-                        e.getValue() == 0
-                            || (committed.get(e.getKey()) != null
-                                && committed.get(e.getKey()).offset() >= e.getValue()));
-        if (done) {
-          return;
-        }
-        pause(Duration.ofMillis(200));
-      }
-    }
-    throw new AssertionError("the job did not consume " + topics + " within 60 s");
   }
 
   /** Reads the dead-letter topic until a dead letter for each poison record is there. */

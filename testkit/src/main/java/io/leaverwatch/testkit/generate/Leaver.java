@@ -11,12 +11,18 @@ record Leaver(
     Long noticeAt,
     long departedAt,
     boolean rescinded,
-    IncidentKind incident,
+    Incident incident,
     int variant,
     int run) {
 
-  Leaver withIncident(IncidentKind kind, int occurrence) {
+  Leaver withIncident(Incident incident, int occurrence) {
     return new Leaver(
-        person, noticeAt, departedAt, kind == IncidentKind.RESCINDED, kind, occurrence, run);
+        person,
+        noticeAt,
+        departedAt,
+        incident.offboarding().rescinded(),
+        incident,
+        occurrence,
+        run);
   }
 }

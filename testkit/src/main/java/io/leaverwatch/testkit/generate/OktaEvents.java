@@ -87,6 +87,20 @@ final class OktaEvents {
           "api.token.create",
           "/api/internal/tokens");
 
+  /** Every kind above, for the incident templates to find theirs by event type. */
+  static final List<Kind> KINDS =
+      List.of(
+          SESSION_START,
+          SESSION_START_FAILED,
+          SSO,
+          MFA,
+          SESSION_END,
+          DEACTIVATE,
+          ACTIVATE,
+          REACTIVATE,
+          MFA_RESET_ALL,
+          API_TOKEN_CREATE);
+
   private static final String[][] APPS = {
     {"0oa1gh7wq3rT5nB2c4x7", "GitHub Enterprise Cloud - Organization"},
     {"0oa1aws9xk2Lm4Pq8r5t", "AWS IAM Identity Center"},

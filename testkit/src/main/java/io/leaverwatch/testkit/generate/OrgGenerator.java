@@ -1,6 +1,7 @@
 package io.leaverwatch.testkit.generate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -24,12 +25,14 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -61,23 +64,23 @@ import java.util.zip.GZIPOutputStream;
  *       DeleteAccessKey for every key, DeleteLoginProfile, RemoveUserFromGroup, DeleteUser.
  *       SSO-only people have no AWS step. Snapshots (23:00 daily) drop each grant at its
  *       revocation.
- *   <li>Incidents ({@link IncidentKind}, two occurrences each, each on its own leaver, events of
- *       one incident inside one clock hour, post-departure ones at departed_at +2 h..+48 h from an
- *       IP nobody used before): POST_DEPARTURE_ACTIVITY per source (Okta success and failure,
- *       git.clone, PAT api.request, IAM user console/API and DynamoDB Scan/GetItem with AWS
- *       offboarding skipped, hence also RETAINED_ACCESS CLOUDTRAIL + OFFBOARDING_INCOMPLETE; SSO
- *       session named by the email, PDA CLOUDTRAIL only); RETAINED_ACCESS (GitHub removal missing +
- *       OFFBOARDING_INCOMPLETE; Okta deactivate FAILURE or AWS calls AccessDenied, never retried +
- *       OFFBOARDING_INCOMPLETE; Okta deactivate 3-5 h late: RA only; removal logged but snapshot
- *       still lists the membership: RA GITHUB only; admin re-activates the Okta user: RA OKTA);
- *       OUT_OF_WORKFLOW_CREDENTIAL_CHANGE during notice (admin CreateAccessKey for the leaver,
- *       deleted again by the automation; leaver creates a fine-grained PAT or OAuth token; admin
- *       resets all the leaver's MFA factors or the leaver creates an Okta API token);
- *       SENSITIVE_CHANGE_BY_FLAGGED_ACCOUNT during notice (Route 53 + SSM, Lambda config + Secrets
- *       Manager; Actions secret, audit-log stream); KNOWN_IP_ACCESS_ATTEMPT (unknown account fails
- *       Okta sign-in from the leaver's home IP). Negative cases: git.clone 5 min after departure
- *       (inside grace) and a RESCINDED departure whose person keeps working with no offboarding: no
- *       finding at all.
+ *   <li>Incidents ({@code incidents/incidents.yaml}, read by {@link IncidentCatalogue}, two
+ *       occurrences each, each on its own leaver, events of one incident inside one clock hour,
+ *       post-departure ones at departed_at +2 h..+48 h from an IP nobody used before):
+ *       POST_DEPARTURE_ACTIVITY per source (Okta success and failure, git.clone, PAT api.request,
+ *       IAM user console/API and DynamoDB Scan/GetItem with AWS offboarding skipped, hence also
+ *       RETAINED_ACCESS CLOUDTRAIL + OFFBOARDING_INCOMPLETE; SSO session named by the email, PDA
+ *       CLOUDTRAIL only); RETAINED_ACCESS (GitHub removal missing + OFFBOARDING_INCOMPLETE; Okta
+ *       deactivate FAILURE or AWS calls AccessDenied, never retried + OFFBOARDING_INCOMPLETE; Okta
+ *       deactivate 3-5 h late: RA only; removal logged but snapshot still lists the membership: RA
+ *       GITHUB only; admin re-activates the Okta user: RA OKTA); OUT_OF_WORKFLOW_CREDENTIAL_CHANGE
+ *       during notice (admin CreateAccessKey for the leaver, deleted again by the automation;
+ *       leaver creates a fine-grained PAT or OAuth token; admin resets all the leaver's MFA factors
+ *       or the leaver creates an Okta API token); SENSITIVE_CHANGE_BY_FLAGGED_ACCOUNT during notice
+ *       (Route 53 + SSM, Lambda config + Secrets Manager; Actions secret, audit-log stream);
+ *       KNOWN_IP_ACCESS_ATTEMPT (unknown account fails Okta sign-in from the leaver's home IP).
+ *       Negative cases: git.clone 5 min after departure (inside grace) and a RESCINDED departure
+ *       whose person keeps working with no offboarding: no finding at all.
  * </ul>
  */
 public final class OrgGenerator {
@@ -98,11 +101,13 @@ public final class OrgGenerator {
 
   private static final String GIT_UA = "git/2.46.0";
   private static final String API_UA = "curl/8.7.1";
+
   private static final String OKTA_SDK_UA = "okta-sdk-java/20.0.0 java/17.0.12 Linux/5.10.226";
 
   private final GeneratorConfig cfg;
   private final Consumer<String> progress;
   private final ObjectWriter json = new ObjectMapper().writer();
+  private final List<Incident> incidents;
 
   private List<Person> people;
   private Leaver[] leaverOf;
@@ -134,8 +139,13 @@ public final class OrgGenerator {
   }
 
   public OrgGenerator(GeneratorConfig cfg, Consumer<String> progress) {
+    this(cfg, progress, IncidentCatalogue.load());
+  }
+
+  OrgGenerator(GeneratorConfig cfg, Consumer<String> progress, List<Incident> incidents) {
     this.cfg = cfg;
     this.progress = progress;
+    this.incidents = incidents;
   }
 
   public GenerationSummary run() throws IOException {
@@ -254,19 +264,19 @@ public final class OrgGenerator {
     int budget = leavers.size() - Math.max(1, leavers.size() / 4);
     int rounds = Math.max(2, leavers.size() / 50);
     for (int round = 0; round < rounds; round++) {
-      for (IncidentKind kind : IncidentKind.values()) {
+      for (Incident kind : incidents) {
         int found = -1;
         if (budget > 0) {
           for (int i = 0; i < leavers.size(); i++) {
             Leaver l = leavers.get(i);
-            if (l.incident() == null && kind.need.test.test(l)) {
+            if (l.incident() == null && kind.need().test.test(l)) {
               found = i;
               break;
             }
           }
         }
         if (found < 0) {
-          skipped.add(kind.name() + "#" + (round + 1));
+          skipped.add(kind.id() + "#" + (round + 1));
           continue;
         }
         leavers.set(found, leavers.get(found).withIncident(kind, round));
@@ -282,38 +292,187 @@ public final class OrgGenerator {
 
   private void plan(Leaver l, SplittableRandom rng) {
     Person p = l.person();
-    IncidentKind k = l.incident();
+    Incident k = l.incident();
+    Incident.Offboarding off = k == null ? Incident.Offboarding.DONE : k.offboarding();
     if (k != null) {
-      incidentPeople.computeIfAbsent(k.name(), x -> new ArrayList<>()).add(p.personId());
-      for (String e : k.expected) {
-        String[] parts = e.split(":", -1);
-        truth.add(
-            new ExpectedFinding(
-                parts[0], p.personId(), parts[1].isEmpty() ? null : parts[1], k.description));
+      incidentPeople.computeIfAbsent(k.id(), x -> new ArrayList<>()).add(p.personId());
+      for (Incident.Expected e : k.expected()) {
+        truth.add(new ExpectedFinding(e.type(), p.personId(), e.source(), k.description()));
       }
     }
     if (l.rescinded()) {
       return;
     }
-    if (k != null) {
-      planNoticeIncident(l, k, rng);
+    if (k != null && k.when() == Incident.When.NOTICE_PERIOD) {
+      playIncident(l, k, rng);
     }
     long base = l.departedAt() + (8 + rng.nextInt(23)) * MINUTE + rng.nextInt(60_000);
 
-    if (k == IncidentKind.RA_OKTA_LATE) {
+    if (off.okta() == Incident.Okta.LATE) {
       offboardOkta(l, l.departedAt() + 3 * HOUR + rng.nextInt(120) * MINUTE, true, rng);
     } else {
-      offboardOkta(l, base, k != IncidentKind.RA_OKTA_FAILED, rng);
+      offboardOkta(l, base, off.okta() != Incident.Okta.FAILED, rng);
     }
-    if (k != IncidentKind.RA_GITHUB_MISSING && k != IncidentKind.RA_GITHUB_MISSING_LEARNED) {
+    if (off.github() != Incident.GitHub.MISSING) {
       offboardGitHub(
-          l, base + rng.nextInt(180) * SECOND, k != IncidentKind.RA_GITHUB_SNAPSHOT, rng);
+          l,
+          base + rng.nextInt(180) * SECOND,
+          off.github() != Incident.GitHub.KEPT_IN_SNAPSHOT,
+          rng);
     }
-    if (p.hasIamUser() && k != IncidentKind.PDA_CLOUDTRAIL_IAM && k != IncidentKind.PDA_DYNAMODB) {
-      offboardAws(l, base + rng.nextInt(300) * SECOND, k != IncidentKind.RA_AWS_FAILED, rng);
+    if (p.hasIamUser() && off.aws() != Incident.Aws.SKIPPED) {
+      offboardAws(l, base + rng.nextInt(300) * SECOND, off.aws() != Incident.Aws.FAILED, rng);
     }
-    if (k != null) {
-      planPostDepartureIncident(l, k, rng);
+    if (k != null && k.when() == Incident.When.AFTER_DEPARTURE) {
+      playIncident(l, k, rng);
+    }
+  }
+
+  /** Plays an incident's events, from the templates of its file. */
+  private void playIncident(Leaver l, Incident k, SplittableRandom rng) {
+    List<Incident.Event> events = k.variants().get(l.variant() % k.variants().size());
+    Cast cast = new Cast(l, rng);
+    long clock = Long.MIN_VALUE;
+    for (Incident.Event e : events) {
+      long prior = clock;
+      long t =
+          e.at()
+              .evaluate(
+                  a ->
+                      switch (a) {
+                        case INCIDENT_HOUR -> incidentHour(l, rng);
+                        case NOTICE_HOUR -> noticeHour(l, rng);
+                        case DEPARTED -> l.departedAt();
+                        case PREVIOUS -> prior;
+                      },
+                  rng);
+      for (int i = 0; i < e.repeat(); i++) {
+        cast.repetition = i;
+        cast.eventTime = t;
+        cast.previousTime = prior;
+        switch (e.source()) {
+          case OKTA -> schedule(t, Source.OKTA, null, IncidentEvents.okta(e.template(), cast, t));
+          case GITHUB ->
+              schedule(t, Source.GITHUB, null, IncidentEvents.github(e.template(), cast, t));
+          case CLOUDTRAIL ->
+              schedule(
+                  t,
+                  IncidentEvents.isDynamoDb(e.template()) ? Source.DYNAMODB : Source.CLOUDTRAIL,
+                  e.template().get("awsRegion").asText(),
+                  IncidentEvents.cloudTrail(e.template(), cast, t));
+        }
+        if (e.grant() != null) {
+          JsonNode g = IncidentEvents.resolve(e.grant(), cast);
+          grants
+              .get(l.person().index())
+              .add(
+                  new Grant(
+                      g.get("identity").asText(),
+                      g.get("system").asText(),
+                      g.get("grant").asText(),
+                      t));
+        }
+        if (e.every() != null) {
+          t += e.every().evaluate(a -> 0L, rng);
+        }
+      }
+      clock = t;
+    }
+  }
+
+  /** What an incident's placeholders are filled from, for one leaver. */
+  private final class Cast implements IncidentEvents.Cast {
+    private final Leaver leaver;
+    private final SplittableRandom rng;
+    private Person admin;
+    private String freshIp;
+    private Long tokenId;
+    private String accessKey;
+    private final Map<String, ObjectNode> callers = new HashMap<>();
+    int repetition;
+    long eventTime;
+    long previousTime;
+
+    Cast(Leaver leaver, SplittableRandom rng) {
+      this.leaver = leaver;
+      this.rng = rng;
+    }
+
+    @Override
+    public Person leaver() {
+      return leaver.person();
+    }
+
+    @Override
+    public Person admin() {
+      if (admin == null) {
+        admin = OrgGenerator.this.admin(rng);
+      }
+      return admin;
+    }
+
+    @Override
+    public String freshIp() {
+      if (freshIp == null) {
+        freshIp = OrgGenerator.this.freshIp();
+      }
+      return freshIp;
+    }
+
+    @Override
+    public long newTokenId() {
+      if (tokenId == null) {
+        tokenId = 60_000_000L + rng.nextInt(9_000_000);
+      }
+      return tokenId;
+    }
+
+    @Override
+    public String newAccessKey() {
+      if (accessKey == null) {
+        accessKey = Ids.accessKeyId(rng, "AKIA");
+      }
+      return accessKey;
+    }
+
+    @Override
+    public ObjectNode caller(String placeholder, Supplier<ObjectNode> make) {
+      ObjectNode c = callers.get(placeholder);
+      if (c == null) {
+        c = make.get();
+        callers.put(placeholder, c);
+      }
+      return c;
+    }
+
+    @Override
+    public long eventTime() {
+      return eventTime;
+    }
+
+    @Override
+    public long previousTime() {
+      return previousTime;
+    }
+
+    @Override
+    public String domain() {
+      return cfg.domain();
+    }
+
+    @Override
+    public SplittableRandom rng() {
+      return rng;
+    }
+
+    @Override
+    public int variant() {
+      return leaver.variant();
+    }
+
+    @Override
+    public int repetition() {
+      return repetition;
     }
   }
 
@@ -427,436 +586,6 @@ public final class OrgGenerator {
             message,
             false);
     schedule(t, Source.CLOUDTRAIL, REGION, e);
-  }
-
-  /** Incidents placed in the notice period: the person is flagged but not yet gone. */
-  private void planNoticeIncident(Leaver l, IncidentKind k, SplittableRandom rng) {
-    Person p = l.person();
-    switch (k) {
-      case OOW_AWS_CREATE_KEY -> {
-        long t = noticeHour(l, rng);
-        Person admin = admin(rng);
-        String key = Ids.accessKeyId(rng, "AKIA");
-        ObjectNode req = CloudTrailEvents.obj();
-        req.put("userName", p.iamUserName());
-        ObjectNode resp = CloudTrailEvents.obj();
-        ObjectNode ak = resp.putObject("accessKey");
-        ak.put("accessKeyId", key);
-        ak.put("status", "Active");
-        ak.put("userName", p.iamUserName());
-        ak.put("createDate", CloudTrailEvents.createDate(t));
-        ObjectNode e =
-            CloudTrailEvents.apiCall(
-                rng,
-                t,
-                CloudTrailEvents.iamConsoleUser(rng, admin, t - 20 * MINUTE),
-                "iam.amazonaws.com",
-                "CreateAccessKey",
-                REGION,
-                admin.officeIp(),
-                CloudTrailEvents.CONSOLE_UA,
-                req,
-                resp,
-                null,
-                null,
-                false);
-        schedule(t, Source.CLOUDTRAIL, REGION, e);
-        grants.get(p.index()).add(new Grant(p.iamUserName(), "aws", "access_key:" + key, t));
-      }
-      case SC_CLOUDTRAIL -> {
-        long t = noticeHour(l, rng);
-        ObjectNode who =
-            p.hasIamUser()
-                ? CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0))
-                : CloudTrailEvents.ssoSession(rng, p.email(), t - 10 * MINUTE);
-        String ua = String.format(CloudTrailEvents.CLI_UA, "sensitive");
-        if (l.variant() % 2 == 0) {
-          schedule(t, Source.CLOUDTRAIL, REGION, route53Change(rng, t, who, p.homeIp(), ua));
-          long t2 = t + (2 + rng.nextInt(20)) * MINUTE;
-          schedule(t2, Source.CLOUDTRAIL, REGION, ssmPut(rng, t2, who, p.homeIp(), ua));
-        } else {
-          ObjectNode req = CloudTrailEvents.obj();
-          req.put("functionName", "billing-export");
-          req.putObject("environment").put("variables", "HIDDEN_DUE_TO_SECURITY_REASONS");
-          ObjectNode e =
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t,
-                  who.deepCopy(),
-                  "lambda.amazonaws.com",
-                  "UpdateFunctionConfiguration20150331v2",
-                  REGION,
-                  p.homeIp(),
-                  ua,
-                  req,
-                  null,
-                  null,
-                  null,
-                  false);
-          schedule(t, Source.CLOUDTRAIL, REGION, e);
-          long t2 = t + (2 + rng.nextInt(20)) * MINUTE;
-          ObjectNode sreq = CloudTrailEvents.obj();
-          sreq.put("secretId", "prod/payments/stripe");
-          sreq.put("clientRequestToken", Ids.uuid(rng));
-          ObjectNode sresp = CloudTrailEvents.obj();
-          sresp.put(
-              "arn",
-              "arn:aws:secretsmanager:us-east-1:"
-                  + ACCOUNT_ID
-                  + ":secret:prod/payments/stripe-Xy12Ab");
-          sresp.put("name", "prod/payments/stripe");
-          sresp.put("versionId", Ids.uuid(rng));
-          sresp.putArray("versionStages").add("AWSCURRENT");
-          schedule(
-              t2,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t2,
-                  who.deepCopy(),
-                  "secretsmanager.amazonaws.com",
-                  "PutSecretValue",
-                  REGION,
-                  p.homeIp(),
-                  ua,
-                  sreq,
-                  sresp,
-                  null,
-                  null,
-                  false));
-        }
-      }
-      case OOW_GITHUB_PAT -> {
-        long t = noticeHour(l, rng);
-        long tokenId = 60_000_000L + rng.nextInt(9_000_000);
-        if (l.variant() % 2 == 0) {
-          for (String action :
-              List.of(
-                  "personal_access_token.request_created",
-                  "personal_access_token.access_granted")) {
-            ObjectNode e = GitHubEvents.byPerson(rng, t, action, p, p.homeIp(), p.browserAgent());
-            GitHubEvents.user(e, p);
-            e.put("token_id", tokenId);
-            e.put("programmatic_access_type", "Fine-grained personal access token");
-            ObjectNode perms = e.putObject("permissions_added");
-            perms.put("contents", "read");
-            perms.put("metadata", "read");
-            e.putArray("repositories").add(GitHubEvents.ORG + "/" + GitHubEvents.REPOS[0]);
-            schedule(t, Source.GITHUB, null, e);
-            t += 30 * SECOND + rng.nextInt(60_000);
-          }
-        } else {
-          ObjectNode e =
-              GitHubEvents.byPerson(rng, t, "oauth_access.create", p, p.homeIp(), p.browserAgent());
-          GitHubEvents.user(e, p);
-          e.put("oauth_application_name", "GitHub CLI");
-          e.put("oauth_application_id", 178_055);
-          e.put("token_id", tokenId);
-          e.put("token_scopes", "repo,read:org,gist,workflow");
-          schedule(t, Source.GITHUB, null, e);
-        }
-      }
-      case OOW_OKTA -> {
-        long t = noticeHour(l, rng);
-        if (l.variant() % 2 == 0) {
-          Person admin = admin(rng);
-          schedule(
-              t,
-              Source.OKTA,
-              null,
-              OktaEvents.event(
-                  rng,
-                  t,
-                  OktaEvents.MFA_RESET_ALL,
-                  Entity.user(admin),
-                  admin.officeIp(),
-                  admin.browserAgent(),
-                  true,
-                  null,
-                  List.of(Entity.user(p)),
-                  p.oktaId()));
-        } else {
-          Entity token = new Entity("00T" + Ids.alnum(rng, 17), "Token", "unknown", "ci-sync");
-          schedule(
-              t,
-              Source.OKTA,
-              null,
-              OktaEvents.event(
-                  rng,
-                  t,
-                  OktaEvents.API_TOKEN_CREATE,
-                  Entity.user(p),
-                  p.homeIp(),
-                  p.browserAgent(),
-                  true,
-                  null,
-                  List.of(token),
-                  null));
-        }
-      }
-      case SC_GITHUB -> {
-        long t = noticeHour(l, rng);
-        ObjectNode e;
-        if (l.variant() % 2 == 0) {
-          e =
-              GitHubEvents.byPerson(
-                  rng, t, "org.update_actions_secret", p, p.homeIp(), p.browserAgent());
-          e.put("secret_name", "PROD_DEPLOY_KEY");
-        } else {
-          e =
-              GitHubEvents.byPerson(
-                  rng, t, "audit_log_streaming.update", p, p.homeIp(), p.browserAgent());
-          e.put("audit_log_stream_enabled", false);
-          e.put("audit_log_stream_id", 4411);
-          e.put("audit_log_stream_sink", "Splunk");
-          e.put("audit_log_stream_sink_details", "splunk.acme-corp.internal");
-        }
-        schedule(t, Source.GITHUB, null, e);
-      }
-      default -> {}
-    }
-  }
-
-  private void planPostDepartureIncident(Leaver l, IncidentKind k, SplittableRandom rng) {
-    Person p = l.person();
-    switch (k) {
-      case PDA_OKTA_SUCCESS -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        schedule(
-            t,
-            Source.OKTA,
-            null,
-            OktaEvents.event(
-                rng,
-                t,
-                OktaEvents.SESSION_START,
-                Entity.user(p),
-                ip,
-                p.browserAgent(),
-                true,
-                null,
-                null,
-                null));
-        long t2 = t + (1 + rng.nextInt(10)) * MINUTE;
-        schedule(
-            t2,
-            Source.OKTA,
-            null,
-            OktaEvents.event(
-                rng,
-                t2,
-                OktaEvents.SSO,
-                Entity.user(p),
-                ip,
-                p.browserAgent(),
-                true,
-                null,
-                List.of(OktaEvents.appNamed("Google Workspace")),
-                null));
-      }
-      case PDA_OKTA_FAILURE -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        for (int i = 0; i < 3; i++) {
-          schedule(
-              t,
-              Source.OKTA,
-              null,
-              OktaEvents.event(
-                  rng,
-                  t,
-                  OktaEvents.SESSION_START_FAILED,
-                  Entity.user(p),
-                  ip,
-                  p.browserAgent(),
-                  false,
-                  "INVALID_CREDENTIALS",
-                  null,
-                  null));
-          t += 20 * SECOND + rng.nextInt(60_000);
-        }
-      }
-      case KIP_OKTA -> {
-        // The leaver must have used the home IP in the 30 days before leaving: make sure.
-        long before = l.departedAt() - 2 * HOUR - rng.nextInt(60) * MINUTE;
-        schedule(
-            before,
-            Source.OKTA,
-            null,
-            OktaEvents.event(
-                rng,
-                before,
-                OktaEvents.SESSION_START,
-                Entity.user(p),
-                p.homeIp(),
-                p.browserAgent(),
-                true,
-                null,
-                null,
-                null));
-        long t = incidentHour(l, rng);
-        String login = (l.variant() % 2 == 0 ? "admin@" : "it-support@") + cfg.domain();
-        Entity unknown = new Entity("unknown", "User", login, "unknown");
-        for (int i = 0; i < 3; i++) {
-          schedule(
-              t,
-              Source.OKTA,
-              null,
-              OktaEvents.event(
-                  rng,
-                  t,
-                  OktaEvents.SESSION_START_FAILED,
-                  unknown,
-                  p.homeIp(),
-                  API_UA,
-                  false,
-                  "VERIFICATION_ERROR",
-                  null,
-                  null));
-          t += 5 * SECOND + rng.nextInt(30_000);
-        }
-      }
-      case PDA_GITHUB_CLONE, GRACE_ACTIVITY -> {
-        long t =
-            k == IncidentKind.GRACE_ACTIVITY ? l.departedAt() + 5 * MINUTE : incidentHour(l, rng);
-        String ip = freshIp();
-        int n = k == IncidentKind.GRACE_ACTIVITY ? 1 : 3;
-        for (int i = 0; i < n; i++) {
-          ObjectNode e = GitHubEvents.byPerson(rng, t, "git.clone", p, ip, GIT_UA);
-          GitHubEvents.repo(
-              e, GitHubEvents.REPOS[(i * 5 + l.variant()) % GitHubEvents.REPOS.length]);
-          GitHubEvents.gitTransport(e);
-          schedule(t, Source.GITHUB, null, e);
-          t += 30 * SECOND + rng.nextInt(120_000);
-        }
-      }
-      case PDA_GITHUB_PAT -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        for (int i = 0; i < 2; i++) {
-          ObjectNode e = GitHubEvents.byPerson(rng, t, "api.request", p, ip, API_UA);
-          GitHubEvents.pat(e, p, "/repos/{owner}/{repo}/contents/{path}", "GET");
-          GitHubEvents.repo(e, GitHubEvents.REPOS[(3 + i) % GitHubEvents.REPOS.length]);
-          schedule(t, Source.GITHUB, null, e);
-          t += 10 * SECOND + rng.nextInt(60_000);
-        }
-      }
-      case PDA_CLOUDTRAIL_IAM -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        if (l.variant() % 2 == 0) {
-          schedule(
-              t,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.consoleLogin(
-                  rng, t, CloudTrailEvents.iamUser(p, null), ip, p.browserAgent(), true));
-          long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
-          schedule(
-              t2,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t2,
-                  CloudTrailEvents.iamConsoleUser(rng, p, t),
-                  "ec2.amazonaws.com",
-                  "DescribeInstances",
-                  REGION,
-                  ip,
-                  CloudTrailEvents.CONSOLE_UA,
-                  describeRequest(),
-                  null,
-                  null,
-                  null,
-                  true));
-        } else {
-          String ua = String.format(CloudTrailEvents.CLI_UA, "sts.get-caller-identity");
-          ObjectNode who = CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0));
-          schedule(
-              t,
-              Source.CLOUDTRAIL,
-              REGION,
-              CloudTrailEvents.apiCall(
-                  rng,
-                  t,
-                  who.deepCopy(),
-                  "sts.amazonaws.com",
-                  "GetCallerIdentity",
-                  REGION,
-                  ip,
-                  ua,
-                  null,
-                  null,
-                  null,
-                  null,
-                  true));
-          listBucketsSoonAfter(rng, t, who, ip);
-        }
-      }
-      case PDA_DYNAMODB -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        ObjectNode who = CloudTrailEvents.iamUser(p, p.accessKeyIds().get(0));
-        String ua = String.format(CloudTrailEvents.CLI_UA, "dynamodb.scan");
-        for (String op : List.of("Scan", "Scan", "GetItem")) {
-          schedule(
-              t,
-              Source.DYNAMODB,
-              REGION,
-              CloudTrailEvents.dynamoDb(rng, t, who.deepCopy(), op, "customers", REGION, ip, ua));
-          t += 20 * SECOND + rng.nextInt(120_000);
-        }
-      }
-      case PDA_SSO_SESSION -> {
-        long t = incidentHour(l, rng);
-        String ip = freshIp();
-        ObjectNode who = CloudTrailEvents.ssoSession(rng, p.email(), t - 2 * MINUTE);
-        schedule(
-            t,
-            Source.CLOUDTRAIL,
-            REGION,
-            CloudTrailEvents.apiCall(
-                rng,
-                t,
-                who.deepCopy(),
-                "ec2.amazonaws.com",
-                "DescribeInstances",
-                REGION,
-                ip,
-                String.format(CloudTrailEvents.CLI_UA, "ec2.describe-instances"),
-                describeRequest(),
-                null,
-                null,
-                null,
-                true));
-        listBucketsSoonAfter(rng, t, who, ip);
-      }
-      case RA_OKTA_REACTIVATED -> {
-        long t = incidentHour(l, rng);
-        Person admin = admin(rng);
-        OktaEvents.Kind kind = l.variant() % 2 == 0 ? OktaEvents.REACTIVATE : OktaEvents.ACTIVATE;
-        schedule(
-            t,
-            Source.OKTA,
-            null,
-            OktaEvents.event(
-                rng,
-                t,
-                kind,
-                Entity.user(admin),
-                admin.officeIp(),
-                admin.browserAgent(),
-                true,
-                null,
-                List.of(Entity.user(p)),
-                p.oktaId()));
-        grants.get(p.index()).add(new Grant(p.oktaId(), "okta", "okta_user", t));
-      }
-      default -> {}
-    }
   }
 
   /** A time inside a clock hour that starts 2..46 h after departure. */
@@ -1186,30 +915,6 @@ public final class OrgGenerator {
   }
 
   /** The same identity listing S3 buckets one to five minutes after {@code t}. */
-  private void listBucketsSoonAfter(SplittableRandom rng, long t, ObjectNode who, String ip) {
-    long t2 = t + (1 + rng.nextInt(5)) * MINUTE;
-    ObjectNode req = CloudTrailEvents.obj();
-    req.put("Host", "s3.amazonaws.com");
-    schedule(
-        t2,
-        Source.CLOUDTRAIL,
-        REGION,
-        CloudTrailEvents.apiCall(
-            rng,
-            t2,
-            who.deepCopy(),
-            "s3.amazonaws.com",
-            "ListBuckets",
-            REGION,
-            ip,
-            String.format(CloudTrailEvents.CLI_UA, "s3.ls"),
-            req,
-            null,
-            null,
-            null,
-            true));
-  }
-
   private static ObjectNode describeRequest() {
     ObjectNode req = CloudTrailEvents.obj();
     req.putObject("instancesSet");

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OrgGeneratorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant START = GeneratorConfig.DEFAULT_START;
+  private static final String PINNED_ORG = "/pinned/org-seed7.sha256";
 
   @TempDir static Path tmp;
   static Path org;
@@ -56,6 +57,33 @@ class OrgGeneratorTest {
     Path again = tmp.resolve("seed7-again");
     new OrgGenerator(config(7, again), line -> {}).run();
     assertThat(digests(again)).isEqualTo(digests(org));
+  }
+
+  /**
+   * This seed's organisation is pinned file by file: the incidents moved from code to {@code
+   * incidents/incidents.yaml} without changing a byte, and a change to the generator or the file
+   * that changes the output must be made on purpose (re-pin from the actual list written under
+   * target/).
+   */
+  @Test
+  void aFixedSeedWritesThePinnedOrganisation() throws IOException {
+    List<String> actual = new ArrayList<>();
+    digests(org).forEach((f, d) -> actual.add(d + "  " + f));
+    Path written = Path.of("target", "pinned-org-seed7.actual.txt");
+    Files.createDirectories(written.getParent());
+    Files.write(written, actual);
+    List<String> pinned = new ArrayList<>();
+    try (InputStream in = OrgGeneratorTest.class.getResourceAsStream(PINNED_ORG)) {
+      assertThat(in).as("%s on the test classpath", PINNED_ORG).isNotNull();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          pinned.add(line.strip());
+        }
+      }
+    }
+    assertThat(actual)
+        .as("file digests (actual list in %s)", written.toAbsolutePath())
+        .isEqualTo(pinned);
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.embedded.EmbeddedElasticsearch;
 import io.leaverwatch.embedded.EmbeddedKafka;
+import io.leaverwatch.embedded.RunTopics;
 import io.leaverwatch.embedded.TopicOffsets;
 import io.leaverwatch.ingest.files.FilePublisher;
 import io.leaverwatch.ingest.sink.KafkaRecordSink;
@@ -228,18 +229,8 @@ final class FaultDrill {
     Map<String, String> topics = new TreeMap<>();
     try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(work.resolve("elasticsearch"));
         OutageProxy esProxy = new OutageProxy(es.httpPort())) {
-      for (String t : List.of("raw", "events", "dlq", "departures", "identities", "access")) {
-        topics.put(t, run + "." + t);
-      }
-      topics.put("findings", run + ".findings");
       EmbeddedKafka k = kafka.get();
-      k.createTopic(topics.get("raw"), 2, false);
-      k.createTopic(topics.get("events"), 2, false);
-      k.createTopic(topics.get("dlq"), 1, false);
-      k.createTopic(topics.get("departures"), 1, true);
-      k.createTopic(topics.get("identities"), 1, true);
-      k.createTopic(topics.get("access"), 1, false);
-      k.createTopic(topics.get("findings"), 2, false);
+      topics.putAll(RunTopics.create(k, run));
       IndexTemplates.install(es.client(), run);
 
       Map<String, String> envVars = new HashMap<>();
@@ -295,10 +286,11 @@ final class FaultDrill {
               org.resolve("identities.csv"),
               org.resolve("access.ndjson"));
           // people before events, as in production where the HR and IAM topics are long filled
-          awaitConsumed(
+          TopicOffsets.awaitConsumed(
               k,
               run + "-detection",
-              List.of(topics.get("departures"), topics.get("identities"), topics.get("access")));
+              List.of(topics.get("departures"), topics.get("identities"), topics.get("access")),
+              Duration.ofSeconds(90));
           long poisonCount = Math.max(3, Math.round(expectedEvents.size() * plan.poisonShare()));
           progress.line(
               "publishing %d events and %d poison records", expectedEvents.size(), poisonCount);
@@ -514,52 +506,6 @@ final class FaultDrill {
     }
     throw new IllegalStateException(
         "the job did not run again within " + within.toSeconds() + " s (status " + s + ")");
-  }
-
-  /** Polls the group's committed offsets until they reach the end of every partition of topics. */
-  private static void awaitConsumed(EmbeddedKafka kafka, String group, List<String> topics)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
-      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              ends.put(
-                                  new TopicPartition(name, p.partition()),
-                                  org.apache.kafka.clients.admin.OffsetSpec.latest())));
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin
-          .listOffsets(ends)
-          .all()
-          .get(30, TimeUnit.SECONDS)
-          .forEach((tp, info) -> end.put(tp, info.offset()));
-      while (System.nanoTime() < deadline) {
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        boolean done =
-            end.entrySet().stream()
-                .allMatch(
-                    e ->
-                        e.getValue() == 0
-                            || (committed.get(e.getKey()) != null
-                                && committed.get(e.getKey()).offset() >= e.getValue()));
-        if (done) {
-          return;
-        }
-        waitBetween(Duration.ofMillis(200));
-      }
-    }
-    throw new IllegalStateException("the job did not consume " + topics + " within 90 s");
   }
 
   private Map<String, FindingView> oracleFindings(Path org, List<Path> eventDirs) throws Exception {
