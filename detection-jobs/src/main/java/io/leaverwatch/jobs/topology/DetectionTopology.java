@@ -20,6 +20,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
@@ -70,11 +71,12 @@ public final class DetectionTopology {
             .name("events as signals");
     inputs = union(inputs, sources, signalType);
 
-    // The resolver and the router share one task (parallelism 1, chained). The router's main
-    // output is trivially partitioned by person when there is one partition, so it is
-    // reinterpreted as keyed: a forward edge in order, no shuffle by key, END_OF_INPUT behind every
-    // signal before it. The person detectors also take the rules' broadcast input, which gives
-    // them a task of their own behind that edge (a two-input operator is not chained).
+    // The resolver, the router and (rules fixed) the person detectors share one task
+    // (parallelism 1, chained). The router's main output is trivially partitioned by person when
+    // there is one partition, so it is reinterpreted as keyed: a forward edge in order, no shuffle
+    // by key, END_OF_INPUT behind every signal before it. Rules that change while the job runs
+    // reach the person detectors over a broadcast input, which gives them a task of their own (a
+    // two-input operator is not chained) and serialises every signal once more on the way there.
     SingleOutputStreamOperator<PersonSignal> routed =
         inputs
             .transform(
@@ -91,32 +93,41 @@ public final class DetectionTopology {
             .uid("route-signals")
             .name("route signals");
 
-    DataStream<Map<String, String>> rulesUpdates = rulesUpdates(env, sources, rules);
+    KeyedStream<PersonSignal, String> byPerson =
+        DataStreamUtils.reinterpretAsKeyedStream(routed, PersonSignal::getPersonId, Types.STRING);
+    DataStream<Map<String, String>> rulesUpdates =
+        liveRules(sources, config) ? rulesUpdates(env, sources, rules) : null;
     SingleOutputStreamOperator<Finding> personFindings =
-        DataStreamUtils.reinterpretAsKeyedStream(routed, PersonSignal::getPersonId, Types.STRING)
-            .connect(rulesUpdates.broadcast(PersonDetectorFunction.RULES))
-            .process(new PersonDetectorFunction(config, rules))
+        (rulesUpdates == null
+                ? byPerson.process(new FixedRulesPersonDetectorFunction(config, rules))
+                : byPerson
+                    .connect(rulesUpdates.broadcast(PersonDetectorFunction.RULES))
+                    .process(new PersonDetectorFunction(config, rules)))
             .returns(new AvroTypeInfo<>(Finding.class))
             .setParallelism(1)
             .uid("person-detectors")
             .name("departure join + person detectors");
 
-    BroadcastStream<Either<Departure, Map<String, String>>> departuresAndRules =
+    DataStream<Either<Departure, Map<String, String>>> departuresForIp =
         routed
             .getSideOutput(RouteSignals.DEPARTURES)
             .map(d -> Either.<Departure, Map<String, String>>Left(d))
             .returns(KnownIpFunction.BROADCAST)
             .setParallelism(1)
             .uid("departures-for-ip")
-            .name("departures")
-            .union(
-                rulesUpdates
-                    .map(b -> Either.<Departure, Map<String, String>>Right(b))
-                    .returns(KnownIpFunction.BROADCAST)
-                    .setParallelism(1)
-                    .uid("rules-for-ip")
-                    .name("rules"))
-            .broadcast(KnownIpFunction.DEPARTURES, KnownIpFunction.RULES);
+            .name("departures");
+    if (rulesUpdates != null) {
+      departuresForIp =
+          departuresForIp.union(
+              rulesUpdates
+                  .map(b -> Either.<Departure, Map<String, String>>Right(b))
+                  .returns(KnownIpFunction.BROADCAST)
+                  .setParallelism(1)
+                  .uid("rules-for-ip")
+                  .name("rules"));
+    }
+    BroadcastStream<Either<Departure, Map<String, String>>> departuresAndRules =
+        departuresForIp.broadcast(KnownIpFunction.DEPARTURES, KnownIpFunction.RULES);
 
     SingleOutputStreamOperator<Finding> ipFindings =
         routed
@@ -136,6 +147,15 @@ public final class DetectionTopology {
         events.getSideOutput(NormalizeFunction.DEAD_LETTERS),
         events,
         routed);
+  }
+
+  /**
+   * Whether the detectors take rules over a broadcast input. A streaming job always does, so a
+   * restored job resumes with the rules it last ran with and its operators keep their shape whether
+   * reload is on or off; a bounded run does only when it is given bundles to take.
+   */
+  static boolean liveRules(DetectionSources sources, DetectionConfig config) {
+    return config.streaming() || sources.rulesUpdates() != null;
   }
 
   /** The sources' bundles of the rules, or (none given) the bundle the job is built with. */
