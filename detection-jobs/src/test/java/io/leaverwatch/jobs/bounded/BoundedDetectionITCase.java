@@ -11,10 +11,10 @@ import io.leaverwatch.core.people.PeopleFiles;
 import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
 import io.leaverwatch.jobs.TestDirs;
+import io.leaverwatch.testkit.Pinned;
 import io.leaverwatch.testkit.generate.GeneratorConfig;
 import io.leaverwatch.testkit.generate.OrgGenerator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -127,21 +127,10 @@ class BoundedDetectionITCase {
       actual.add(n.get("finding_id").asText() + " " + n.get("type").asText());
     }
     actual.sort(null);
-    Path written = Path.of("target", "pinned-finding-ids.actual.txt");
-    Files.createDirectories(written.getParent());
-    Files.write(written, actual);
-    List<String> pinned = new ArrayList<>();
-    try (var in = BoundedDetectionITCase.class.getResourceAsStream(PINNED_IDS)) {
-      assertThat(in).as("%s on the test classpath", PINNED_IDS).isNotNull();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank() && !line.startsWith("#")) {
-          pinned.add(line.strip());
-        }
-      }
-    }
-    assertThat(actual)
-        .as("finding ids (actual list in %s)", written.toAbsolutePath())
-        .isEqualTo(pinned);
+    Path written = Pinned.writeActual("pinned-finding-ids.actual.txt", actual);
+    List<String> pinned = Pinned.lines(BoundedDetectionITCase.class, PINNED_IDS);
+    assertThat(pinned).as("%s on the test classpath", PINNED_IDS).isNotNull();
+    assertThat(actual).as("finding ids (actual list in %s)", written).isEqualTo(pinned);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.leaverwatch.core.normalize.EventNormalizer;
 import io.leaverwatch.core.normalize.Normalization;
 import io.leaverwatch.core.read.ReadItem;
 import io.leaverwatch.core.read.RecordReader;
+import io.leaverwatch.testkit.Pinned;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,21 +70,10 @@ class OrgGeneratorTest {
   void aFixedSeedWritesThePinnedOrganisation() throws IOException {
     List<String> actual = new ArrayList<>();
     digests(org).forEach((f, d) -> actual.add(d + "  " + f));
-    Path written = Path.of("target", "pinned-org-seed7.actual.txt");
-    Files.createDirectories(written.getParent());
-    Files.write(written, actual);
-    List<String> pinned = new ArrayList<>();
-    try (InputStream in = OrgGeneratorTest.class.getResourceAsStream(PINNED_ORG)) {
-      assertThat(in).as("%s on the test classpath", PINNED_ORG).isNotNull();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank() && !line.startsWith("#")) {
-          pinned.add(line.strip());
-        }
-      }
-    }
-    assertThat(actual)
-        .as("file digests (actual list in %s)", written.toAbsolutePath())
-        .isEqualTo(pinned);
+    Path written = Pinned.writeActual("pinned-org-seed7.actual.txt", actual);
+    List<String> pinned = Pinned.lines(OrgGeneratorTest.class, PINNED_ORG);
+    assertThat(pinned).as("%s on the test classpath", PINNED_ORG).isNotNull();
+    assertThat(actual).as("file digests (actual list in %s)", written).isEqualTo(pinned);
   }
 
   @Test
