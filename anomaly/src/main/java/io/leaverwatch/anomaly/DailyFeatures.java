@@ -26,6 +26,8 @@ public final class DailyFeatures {
   final long fingerprint;
   private final String personId;
   final TreeMap<Long, DayAccumulator> open = new TreeMap<>();
+  // the open day the last event went to (a person's events mostly arrive day by day): not state
+  private DayAccumulator current;
   final LongSet[] knownResources;
   LongSet knownIps = new LongSet(MAX_KNOWN_IPS);
   final long[] hourCounts = new long[24];
@@ -91,17 +93,45 @@ public final class DailyFeatures {
     return lastClosed;
   }
 
+  /** What {@link #offer} did with an event. */
+  public enum Added {
+    /** into a day that was open already */
+    ADDED,
+    /** into a day it opened */
+    OPENED,
+    /** not at all: its day was closed and scored already */
+    LATE
+  }
+
   /**
    * Adds one event of this person; false (ignored) when its day was already closed: a day is scored
    * once, so an event later than that is dropped here and counted by the caller.
    */
   public boolean add(AuditEvent e) {
+    return offer(e) != Added.LATE;
+  }
+
+  /** Adds one event of this person, and says whether it opened its day or came too late for it. */
+  public Added offer(AuditEvent e) {
     long day = rules.dayOf(e.getEventTime().toEpochMilli());
-    if (day <= lastClosed) {
-      return false;
+    DayAccumulator a = current;
+    if (a != null && a.day == day) {
+      a.add(e);
+      return Added.ADDED;
     }
-    open.computeIfAbsent(day, d -> new DayAccumulator(rules, d)).add(e);
-    return true;
+    if (day <= lastClosed) {
+      return Added.LATE;
+    }
+    Added result = Added.ADDED;
+    a = open.get(day);
+    if (a == null) {
+      a = new DayAccumulator(rules, day);
+      open.put(day, a);
+      result = Added.OPENED;
+    }
+    current = a;
+    a.add(e);
+    return result;
   }
 
   /** Closes every open day up to and including {@code day}, oldest first. */
@@ -119,6 +149,9 @@ public final class DailyFeatures {
     List<PersonDay> out = new ArrayList<>();
     while (!open.isEmpty() && open.firstKey() <= day) {
       Map.Entry<Long, DayAccumulator> first = open.pollFirstEntry();
+      if (first.getValue() == current) {
+        current = null;
+      }
       boolean full = scored.test(first.getKey());
       PersonDay closed = close(first.getValue(), full);
       if (full) {

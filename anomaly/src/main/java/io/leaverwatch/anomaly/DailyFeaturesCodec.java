@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The binary form of a person's {@link DailyFeatures}, for the streaming job's state (its Flink
@@ -191,7 +189,8 @@ public final class DailyFeaturesCodec {
         a.keys[i] = readSet(in);
       }
       if (in.readBoolean()) {
-        a.keyEvidence[i] = readEvidenceMap(in);
+        a.keyEvidence[i] = new EvidenceMap(DayAccumulator.MAX_KEYS_PER_DAY);
+        readEvidenceMap(in, a.keyEvidence[i]);
       }
       if (in.readBoolean()) {
         String[] ids = new String[(int) readVarLong(in)];
@@ -211,7 +210,7 @@ public final class DailyFeaturesCodec {
     for (long h : ips.toArray()) {
       a.ips.add(h);
     }
-    a.ipEvidence.putAll(readEvidenceMap(in));
+    readEvidenceMap(in, a.ipEvidence);
     for (int h = 0; h < 24; h++) {
       a.hours[h] = (int) readVarLong(in);
       a.hourEvidence[h] = readNullableString(in);
@@ -240,22 +239,21 @@ public final class DailyFeaturesCodec {
     return s;
   }
 
-  private static void writeEvidenceMap(DataOutput out, Map<Long, String> m) throws IOException {
-    writeVarLong(out, m.size());
-    for (Map.Entry<Long, String> e : m.entrySet()) {
-      out.writeLong(e.getKey());
-      writeString(out, e.getValue());
+  private static void writeEvidenceMap(DataOutput out, EvidenceMap m) throws IOException {
+    long[] keys = m.keys();
+    writeVarLong(out, keys.length);
+    for (long k : keys) {
+      out.writeLong(k);
+      writeString(out, m.get(k));
     }
   }
 
-  private static Map<Long, String> readEvidenceMap(DataInput in) throws IOException {
+  private static void readEvidenceMap(DataInput in, EvidenceMap into) throws IOException {
     int n = (int) readVarLong(in);
-    Map<Long, String> m = new HashMap<>(Math.max(4, n * 2));
     for (int i = 0; i < n; i++) {
       long k = in.readLong();
-      m.put(k, readString(in));
+      into.restore(k, readString(in));
     }
-    return m;
   }
 
   /** A non-negative integral value as a varint of value*2, anything else as 1 then the double. */

@@ -2,8 +2,6 @@ package io.leaverwatch.anomaly;
 
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.OutcomeResult;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * What one person did on one day, reduced as events arrive (in any order): counts per feature, the
@@ -21,15 +19,18 @@ final class DayAccumulator {
   final LongSet[] keys;
 
   /** per new-resource feature: key hash -> an event id behind it (the lowest-hash one) */
-  final Map<Long, String>[] keyEvidence;
+  final EvidenceMap[] keyEvidence;
 
   final LongSet ips = new LongSet(MAX_KEYS_PER_DAY);
-  final Map<Long, String> ipEvidence = new HashMap<>();
+  final EvidenceMap ipEvidence = new EvidenceMap(MAX_KEYS_PER_DAY);
   final int[] hours = new int[24];
   final String[] hourEvidence = new String[24];
   // the hashes of hourEvidence, and the feature index: worked out again after a restore
   final long[] hourRank = new long[24];
   private FeatureIndex index;
+  // per feature, the last resource seen and its key's hash (0: no key): not part of the state
+  private final String[] seenResource;
+  private final long[] seenKeyHash;
   final String[][] evidence;
   final long[][] evidenceRank;
   int total;
@@ -38,24 +39,26 @@ final class DayAccumulator {
   long last = Long.MIN_VALUE;
 
   /** The empty shell {@link DailyFeaturesCodec} fills (arrays of {@code features} entries). */
-  @SuppressWarnings("unchecked")
   DayAccumulator(long day, int features) {
     this.day = day;
     counts = new int[features];
+    seenResource = new String[features];
+    seenKeyHash = new long[features];
     keys = new LongSet[features];
-    keyEvidence = new Map[features];
+    keyEvidence = new EvidenceMap[features];
     evidence = new String[features][];
     evidenceRank = new long[features][];
   }
 
-  @SuppressWarnings("unchecked")
   DayAccumulator(AnomalyRules rules, long day) {
     this.rules = rules;
     this.day = day;
     int f = rules.featureCount();
     counts = new int[f];
+    seenResource = new String[f];
+    seenKeyHash = new long[f];
     keys = new LongSet[f];
-    keyEvidence = new Map[f];
+    keyEvidence = new EvidenceMap[f];
     evidence = new String[f][];
     evidenceRank = new long[f][];
     for (int i = 0; i < f; i++) {
@@ -64,7 +67,7 @@ final class DayAccumulator {
         keys[i] = new LongSet(MAX_KEYS_PER_DAY);
       }
       if (d.kind() == FeatureDefinition.Kind.NEW_RESOURCE_SHARE) {
-        keyEvidence[i] = new HashMap<>();
+        keyEvidence[i] = new EvidenceMap(MAX_KEYS_PER_DAY);
       }
     }
   }
@@ -96,43 +99,45 @@ final class DayAccumulator {
     if (ip != null && !ip.isEmpty()) {
       long h = LongSet.hash(ip);
       ips.add(h);
-      lowestRank(ipEvidence, h, id, rank);
+      ipEvidence.offer(h, id, rank);
       for (int i : index.onSourceIp()) {
         sample(i, id, rank);
       }
     }
+    String resource = e.getResource();
     String lastKey = null;
     long lastHash = 0;
     for (int i : index.matching(e)) {
       counts[i]++;
       if (keys[i] != null) {
-        String key = rules.features().get(i).resourceKey(e.getResource());
-        if (key == null) {
-          continue;
+        long h;
+        if (resource != null && resource.equals(seenResource[i])) {
+          // a day's events mostly repeat a resource: its key is not matched out again
+          h = seenKeyHash[i];
+        } else {
+          String key = rules.features().get(i).resourceKey(resource);
+          if (key == null) {
+            h = 0;
+          } else {
+            // features of one source mostly key the same resource: hashed once
+            if (!key.equals(lastKey)) {
+              lastKey = key;
+              lastHash = LongSet.hash(key);
+            }
+            h = lastHash;
+          }
+          seenResource[i] = resource;
+          seenKeyHash[i] = h;
         }
-        // features of one source mostly key the same resource: hashed once
-        if (!key.equals(lastKey)) {
-          lastKey = key;
-          lastHash = LongSet.hash(key);
+        if (h == 0) {
+          continue; // the resource names no key (LongSet.hash is never 0)
         }
-        long h = lastHash;
         keys[i].add(h);
         if (keyEvidence[i] != null) {
-          lowestRank(keyEvidence[i], h, id, rank);
+          keyEvidence[i].offer(h, id, rank);
         }
       }
       sample(i, id, rank);
-    }
-  }
-
-  /** Keeps, for each key, the event id with the lowest hash (while the map has room). */
-  private static void lowestRank(Map<Long, String> m, long key, String id, long rank) {
-    if (m.size() >= MAX_KEYS_PER_DAY) {
-      return;
-    }
-    String cur = m.get(key);
-    if (cur == null || rank < LongSet.hash(cur)) {
-      m.put(key, id);
     }
   }
 
@@ -148,7 +153,7 @@ final class DayAccumulator {
     long[] ranks = evidenceRank[f];
     int worst = 0;
     for (int j = 0; j < k; j++) {
-      if (ids[j] != null && ids[j].equals(id)) {
+      if (ranks[j] == rank && id.equals(ids[j])) {
         return;
       }
       if (ranks[j] > ranks[worst]) {

@@ -163,6 +163,34 @@ class DailyFeaturesTest {
   }
 
   @Test
+  void eventsAlternatingBetweenOpenDaysEachLandInTheirOwnDay() {
+    DailyFeatures f = new DailyFeatures(rules, "p1");
+
+    assertThat(f.offer(git("a1", at(0, 9), "git.clone", "api", null)))
+        .isEqualTo(DailyFeatures.Added.OPENED);
+    assertThat(f.offer(git("b1", at(1, 9), "git.clone", "api", null)))
+        .isEqualTo(DailyFeatures.Added.OPENED);
+    assertThat(f.offer(git("a2", at(0, 10), "git.clone", "web", null)))
+        .isEqualTo(DailyFeatures.Added.ADDED);
+    assertThat(f.offer(git("a3", at(0, 11), "git.clone", "web", null)))
+        .isEqualTo(DailyFeatures.Added.ADDED);
+    assertThat(f.offer(git("b2", at(1, 10), "git.clone", "api", null)))
+        .isEqualTo(DailyFeatures.Added.ADDED);
+
+    List<PersonDay> first = f.closeThrough(rules.dayOf(at(0, 0)));
+    assertThat(f.offer(git("a4", at(0, 12), "git.clone", "api", null)))
+        .isEqualTo(DailyFeatures.Added.LATE);
+    assertThat(f.offer(git("b3", at(1, 11), "git.clone", "ops", null)))
+        .isEqualTo(DailyFeatures.Added.ADDED);
+    List<PersonDay> second = f.closeAll();
+
+    assertThat(first).singleElement().extracting(PersonDay::eventCount).isEqualTo(3);
+    assertThat(value(first.get(0), "distinct repositories")).isEqualTo(2);
+    assertThat(second).singleElement().extracting(PersonDay::eventCount).isEqualTo(3);
+    assertThat(value(second.get(0), "distinct repositories")).isEqualTo(2);
+  }
+
+  @Test
   void statePerPersonStaysBoundedHoweverMuchTheyTouch() {
     DailyFeatures f = new DailyFeatures(rules, "p1");
     int n = 0;

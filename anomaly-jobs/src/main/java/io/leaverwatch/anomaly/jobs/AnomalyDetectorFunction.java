@@ -94,14 +94,13 @@ public final class AnomalyDetectorFunction
     }
     AnomalyRules rules = model.model().rules();
     DailyFeatures f = bound(features.value(), s.getPersonId());
-    long day = rules.dayOf(t);
-    boolean opens = !f.isOpen(day);
-    if (!f.add(e)) {
+    DailyFeatures.Added added = f.offer(e);
+    if (added == DailyFeatures.Added.LATE) {
       lateEvents.inc();
       return;
     }
-    if (opens) {
-      ctx.timerService().registerEventTimeTimer(endOf(rules, day));
+    if (added == DailyFeatures.Added.OPENED) {
+      ctx.timerService().registerEventTimeTimer(endOf(rules, rules.dayOf(t)));
     }
     features.update(f);
   }
