@@ -83,11 +83,6 @@ public final class DailyFeatures {
     return true;
   }
 
-  /** true when {@code day} has events and is not closed yet. */
-  public boolean isOpen(long day) {
-    return open.containsKey(day);
-  }
-
   /** The latest day closed, or Long.MIN_VALUE. */
   public long lastClosed() {
     return lastClosed;

@@ -105,32 +105,12 @@ final class DayAccumulator {
       }
     }
     String resource = e.getResource();
-    String lastKey = null;
-    long lastHash = 0;
     for (int i : index.matching(e)) {
       counts[i]++;
       if (keys[i] != null) {
-        long h;
-        if (resource != null && resource.equals(seenResource[i])) {
-          // a day's events mostly repeat a resource: its key is not matched out again
-          h = seenKeyHash[i];
-        } else {
-          String key = rules.features().get(i).resourceKey(resource);
-          if (key == null) {
-            h = 0;
-          } else {
-            // features of one source mostly key the same resource: hashed once
-            if (!key.equals(lastKey)) {
-              lastKey = key;
-              lastHash = LongSet.hash(key);
-            }
-            h = lastHash;
-          }
-          seenResource[i] = resource;
-          seenKeyHash[i] = h;
-        }
+        long h = keyHash(i, resource);
         if (h == 0) {
-          continue; // the resource names no key (LongSet.hash is never 0)
+          continue; // the resource names no key
         }
         keys[i].add(h);
         if (keyEvidence[i] != null) {
@@ -139,6 +119,22 @@ final class DayAccumulator {
       }
       sample(i, id, rank);
     }
+  }
+
+  /**
+   * The hash of feature {@code f}'s key of {@code resource}, or 0 when it names none ({@link
+   * LongSet#hash} is never 0). A day's events mostly repeat a resource: the key of the resource the
+   * feature saw last is not matched out and hashed again.
+   */
+  private long keyHash(int f, String resource) {
+    if (resource != null && resource.equals(seenResource[f])) {
+      return seenKeyHash[f];
+    }
+    String key = rules.features().get(f).resourceKey(resource);
+    long h = key == null ? 0 : LongSet.hash(key);
+    seenResource[f] = resource;
+    seenKeyHash[f] = h;
+    return h;
   }
 
   /** Keeps the {@code evidence_per_feature} ids with the lowest hashes: the same in any order. */

@@ -27,25 +27,18 @@ final class EvidenceMap {
    * Keeps {@code id} for {@code key} when the key is new (and there is room) or its rank is lower.
    */
   void offer(long key, String id, long rank) {
-    if (key == EMPTY) {
-      key = 1;
-    }
-    int mask = keys.length - 1;
-    int i = mix(key) & mask;
-    while (keys[i] != EMPTY) {
-      if (keys[i] == key) {
-        if (rank < ranks[i]) {
-          ranks[i] = rank;
-          ids[i] = id;
-        }
-        return;
+    int i = slot(key);
+    if (keys[i] != EMPTY) {
+      if (rank < ranks[i]) {
+        ranks[i] = rank;
+        ids[i] = id;
       }
-      i = (i + 1) & mask;
+      return;
     }
     if (size >= capacity) {
       return;
     }
-    keys[i] = key;
+    keys[i] = stored(key);
     ranks[i] = rank;
     ids[i] = id;
     size++;
@@ -61,18 +54,7 @@ final class EvidenceMap {
 
   /** The id kept for {@code key}, or null. */
   String get(long key) {
-    if (key == EMPTY) {
-      key = 1;
-    }
-    int mask = keys.length - 1;
-    int i = mix(key) & mask;
-    while (keys[i] != EMPTY) {
-      if (keys[i] == key) {
-        return ids[i];
-      }
-      i = (i + 1) & mask;
-    }
-    return null;
+    return ids[slot(key)];
   }
 
   int size() {
@@ -81,14 +63,23 @@ final class EvidenceMap {
 
   /** The keys, in table order. */
   long[] keys() {
-    long[] out = new long[size];
-    int n = 0;
-    for (long k : keys) {
-      if (k != EMPTY) {
-        out[n++] = k;
-      }
+    return LongSet.occupied(keys, size);
+  }
+
+  /** Where {@code key} is, or the empty slot where it would go. */
+  private int slot(long key) {
+    long k = stored(key);
+    int mask = keys.length - 1;
+    int i = LongSet.mix(k) & mask;
+    while (keys[i] != EMPTY && keys[i] != k) {
+      i = (i + 1) & mask;
     }
-    return out;
+    return i;
+  }
+
+  /** 0 marks an empty slot, so a key hash of 0 is stored as 1 (as {@link LongSet} does). */
+  private static long stored(long key) {
+    return key == EMPTY ? 1 : key;
   }
 
   private void grow() {
@@ -98,25 +89,14 @@ final class EvidenceMap {
     keys = new long[oldKeys.length * 2];
     ranks = new long[keys.length];
     ids = new String[keys.length];
-    int mask = keys.length - 1;
     for (int j = 0; j < oldKeys.length; j++) {
       if (oldKeys[j] != EMPTY) {
-        int i = mix(oldKeys[j]) & mask;
-        while (keys[i] != EMPTY) {
-          i = (i + 1) & mask;
-        }
+        int i = slot(oldKeys[j]);
         keys[i] = oldKeys[j];
         ranks[i] = oldRanks[j];
         ids[i] = oldIds[j];
       }
     }
-  }
-
-  private static int mix(long h) {
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return (int) h;
   }
 
   @Override

@@ -72,6 +72,11 @@ final class LongSet implements Serializable {
 
   /** The elements, in table order (callers that need an order sort them). */
   long[] toArray() {
+    return occupied(table, size);
+  }
+
+  /** The {@code size} values of an open-addressing {@code table}, in table order. */
+  static long[] occupied(long[] table, int size) {
     long[] out = new long[size];
     int n = 0;
     for (long v : table) {
@@ -102,7 +107,8 @@ final class LongSet implements Serializable {
     }
   }
 
-  private static int mix(long h) {
+  /** The slot hash of a stored value (shared with {@link EvidenceMap}). */
+  static int mix(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
