@@ -31,8 +31,16 @@ final class DayAccumulator {
   // per feature, the last resource seen and its key's hash (0: no key): not part of the state
   private final String[] seenResource;
   private final long[] seenKeyHash;
+  // the last key worked out, for any feature: its resource, pattern and hash (not part of the
+  // state)
+  private String lastResource;
+  private java.util.regex.Pattern lastPattern;
+  private long lastKeyHash;
   final String[][] evidence;
   final long[][] evidenceRank;
+  // per feature, the highest rank the sample keeps (MAX_VALUE while it has room; UNKNOWN: not
+  // worked out since the day was made or restored): not part of the state
+  private final long[] sampleBar;
   int total;
   int failures;
   long first = Long.MAX_VALUE;
@@ -48,6 +56,7 @@ final class DayAccumulator {
     keyEvidence = new EvidenceMap[features];
     evidence = new String[features][];
     evidenceRank = new long[features][];
+    sampleBar = unknownBars(features);
   }
 
   DayAccumulator(AnomalyRules rules, long day) {
@@ -61,6 +70,7 @@ final class DayAccumulator {
     keyEvidence = new EvidenceMap[f];
     evidence = new String[f][];
     evidenceRank = new long[f][];
+    sampleBar = unknownBars(f);
     for (int i = 0; i < f; i++) {
       FeatureDefinition d = rules.features().get(i);
       if (d.kind().usesResources()) {
@@ -124,31 +134,65 @@ final class DayAccumulator {
   /**
    * The hash of feature {@code f}'s key of {@code resource}, or 0 when it names none ({@link
    * LongSet#hash} is never 0). A day's events mostly repeat a resource: the key of the resource the
-   * feature saw last is not matched out and hashed again.
+   * feature saw last is not matched out and hashed again; nor is the key another feature with the
+   * same {@code resource_pattern} has just worked out for the same resource.
    */
   private long keyHash(int f, String resource) {
     if (resource != null && resource.equals(seenResource[f])) {
       return seenKeyHash[f];
     }
-    String key = rules.features().get(f).resourceKey(resource);
-    long h = key == null ? 0 : LongSet.hash(key);
+    java.util.regex.Pattern pattern = rules.features().get(f).resourcePattern();
+    long h;
+    if (resource != null && resource.equals(lastResource) && samePattern(pattern, lastPattern)) {
+      h = lastKeyHash;
+    } else {
+      String key = rules.features().get(f).resourceKey(resource);
+      h = key == null ? 0 : LongSet.hash(key);
+      lastResource = resource;
+      lastPattern = pattern;
+      lastKeyHash = h;
+    }
     seenResource[f] = resource;
     seenKeyHash[f] = h;
     return h;
   }
 
-  /** Keeps the {@code evidence_per_feature} ids with the lowest hashes: the same in any order. */
+  private static boolean samePattern(java.util.regex.Pattern a, java.util.regex.Pattern b) {
+    return a == b
+        || (a != null && b != null && a.flags() == b.flags() && a.pattern().equals(b.pattern()));
+  }
+
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
+  private static long[] unknownBars(int features) {
+    long[] bars = new long[features];
+    java.util.Arrays.fill(bars, UNKNOWN);
+    return bars;
+  }
+
+  /**
+   * Keeps the {@code evidence_per_feature} ids with the lowest hashes: the same in any order. Once
+   * the sample is full, almost every event ranks above its highest kept rank and is turned away by
+   * one comparison.
+   */
   private void sample(int f, String id, long rank) {
-    int k = rules.evidencePerFeature();
     if (evidence[f] == null) {
+      int k = rules.evidencePerFeature();
       evidence[f] = new String[k];
       evidenceRank[f] = new long[k];
       java.util.Arrays.fill(evidenceRank[f], Long.MAX_VALUE);
+      sampleBar[f] = Long.MAX_VALUE;
+    }
+    long[] ranks = evidenceRank[f];
+    if (sampleBar[f] == UNKNOWN) {
+      sampleBar[f] = max(ranks);
+    }
+    if (rank >= sampleBar[f]) {
+      return; // not lower than every kept rank, or the same event again
     }
     String[] ids = evidence[f];
-    long[] ranks = evidenceRank[f];
     int worst = 0;
-    for (int j = 0; j < k; j++) {
+    for (int j = 0; j < ranks.length; j++) {
       if (ranks[j] == rank && id.equals(ids[j])) {
         return;
       }
@@ -156,9 +200,16 @@ final class DayAccumulator {
         worst = j;
       }
     }
-    if (rank < ranks[worst]) {
-      ids[worst] = id;
-      ranks[worst] = rank;
+    ids[worst] = id;
+    ranks[worst] = rank;
+    sampleBar[f] = max(ranks);
+  }
+
+  private static long max(long[] ranks) {
+    long m = Long.MIN_VALUE;
+    for (long r : ranks) {
+      m = Math.max(m, r);
     }
+    return m;
   }
 }

@@ -48,6 +48,17 @@ public final class AnomalyDetectorFunction
   private transient Counter lateEvents;
   private transient Counter restarted;
 
+  /**
+   * Whether the state backend hands back the object it holds, so that a change to the person's
+   * {@link DailyFeatures} is in state without writing it again (the heap backend: {@code value()}
+   * gives the held object, or a copy it then holds while a snapshot is being written). Found out
+   * once, at the first write; a backend that serialises (RocksDB) gives a new object each time, and
+   * every change is written.
+   */
+  private transient boolean stateKeepsValues;
+
+  private transient boolean stateKeepsValuesChecked;
+
   public AnomalyDetectorFunction(String modelDir, long reloadIntervalMillis) {
     this.modelDir = modelDir;
     this.reloadIntervalMillis = reloadIntervalMillis;
@@ -93,7 +104,8 @@ public final class AnomalyDetectorFunction
       remember(d, ctx);
     }
     AnomalyRules rules = model.model().rules();
-    DailyFeatures f = bound(features.value(), s.getPersonId());
+    DailyFeatures stored = features.value();
+    DailyFeatures f = bound(stored, s.getPersonId());
     DailyFeatures.Added added = f.offer(e);
     if (added == DailyFeatures.Added.LATE) {
       lateEvents.inc();
@@ -102,7 +114,13 @@ public final class AnomalyDetectorFunction
     if (added == DailyFeatures.Added.OPENED) {
       ctx.timerService().registerEventTimeTimer(endOf(rules, rules.dayOf(t)));
     }
-    features.update(f);
+    if (f != stored || !stateKeepsValues) {
+      features.update(f);
+      if (!stateKeepsValuesChecked) {
+        stateKeepsValuesChecked = true;
+        stateKeepsValues = features.value() == f;
+      }
+    }
   }
 
   @Override

@@ -44,9 +44,10 @@ public final class AnomalyExtension implements StreamingDetectorExtension {
   }
 
   /**
-   * The detector over the resolver's signals. It runs in the resolver's task, as the person
-   * detectors do (parallelism 1, chained, no shuffle): its input is the person's own events and
-   * departures, already partitioned by person.
+   * The detector over the signals the person detectors hand on ({@code
+   * DetectionOutputs.resolvedSignals}). It runs chained in the person detectors' task (parallelism
+   * 1, no shuffle, not serialised again): its input is the person's own events and departures,
+   * already partitioned by person, and its work is off the identity resolver's thread.
    */
   public static DataStream<Finding> attach(
       DataStream<PersonSignal> resolvedSignals, String modelDir, Duration reloadInterval) {

@@ -139,14 +139,15 @@ public final class DetectionTopology {
             .uid("known-ip-detector")
             .name("known-IP detector");
 
-    // detectors of other modules (ANOMALOUS_ACTIVITY) attach to `routed` in StreamingPipeline
+    // detectors of other modules (ANOMALOUS_ACTIVITY) attach in StreamingPipeline to the signals
+    // the person detectors hand on: chained in their task, off the resolver's thread
     DataStream<Finding> findings = personFindings.union(ipFindings);
     return new DetectionOutputs(
         findings,
         personFindings.getSideOutput(PersonDetectorFunction.STEP_STATUSES),
         events.getSideOutput(NormalizeFunction.DEAD_LETTERS),
         events,
-        routed);
+        personFindings.getSideOutput(PersonDetectorFunction.SIGNALS));
   }
 
   /**

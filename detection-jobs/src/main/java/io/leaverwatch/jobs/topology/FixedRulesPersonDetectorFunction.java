@@ -42,6 +42,7 @@ public final class FixedRulesPersonDetectorFunction
         ctx.timerService(),
         out,
         st -> ctx.output(PersonDetectorFunction.STEP_STATUSES, st));
+    ctx.output(PersonDetectorFunction.SIGNALS, signal);
   }
 
   @Override

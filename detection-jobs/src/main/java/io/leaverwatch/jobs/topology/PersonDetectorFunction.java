@@ -2,6 +2,7 @@ package io.leaverwatch.jobs.topology;
 
 import io.leaverwatch.core.bundle.RulesBundle;
 import io.leaverwatch.core.detect.PersonDetector;
+import io.leaverwatch.jobs.serde.PersonSignalTypeInfo;
 import io.leaverwatch.schema.Finding;
 import io.leaverwatch.schema.OffboardingStepStatus;
 import io.leaverwatch.schema.PersonSignal;
@@ -26,6 +27,15 @@ public final class PersonDetectorFunction
     extends KeyedBroadcastProcessFunction<String, PersonSignal, Map<String, String>, Finding> {
   public static final OutputTag<OffboardingStepStatus> STEP_STATUSES =
       new OutputTag<>("step-statuses", new AvroTypeInfo<>(OffboardingStepStatus.class));
+
+  /**
+   * Every signal the person detectors take, handed on unchanged after them: where detectors of
+   * other modules attach ({@link DetectionOutputs#resolvedSignals}), in this task, so that their
+   * work runs beside the person detectors' and not on the identity resolver's thread, which bounds
+   * the job. Without a consumer the output costs nothing.
+   */
+  public static final OutputTag<PersonSignal> SIGNALS =
+      new OutputTag<>("signals-by-person", new PersonSignalTypeInfo());
 
   /** The broadcast state of the rules bundle in force. */
   public static final MapStateDescriptor<String, Map<String, String>> RULES = LiveRules.STATE;
@@ -60,6 +70,7 @@ public final class PersonDetectorFunction
       throws Exception {
     driver.onSignal(
         detector(ctx), signal, ctx.timerService(), out, st -> ctx.output(STEP_STATUSES, st));
+    ctx.output(SIGNALS, signal);
   }
 
   @Override
