@@ -132,6 +132,57 @@ class AnomalyDetectorFunctionTest {
   }
 
   @Test
+  void aJobRestoredFromASnapshotTakenInTheMiddleOfADayCountsEveryEventOfItOnce() throws Exception {
+    Path dir = tmp.resolve("model");
+    Org.save(modelA, dir);
+    Departure d = Org.departure();
+    Random r = new Random(99);
+    List<AuditEvent> clones = Org.massClone(0, CLONE_DAY, CLONES, "d" + CLONE_DAY);
+    int half = CLONES / 2;
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (var h = harness(dir)) {
+      h.processElement(new StreamRecord<>(Org.departureSignal(d), Long.MIN_VALUE));
+      for (int day = 0; day < CLONE_DAY; day++) {
+        feed(h, Org.ordinaryDay(0, day, r), d);
+        h.processWatermark(new Watermark(Org.endOf(day)));
+      }
+      feed(h, Org.ordinaryDay(0, CLONE_DAY, r), d);
+      feed(h, clones.subList(0, half), d);
+      snapshot = h.snapshot(1, Org.at(CLONE_DAY, 12));
+      // what the first job does after its snapshot is lost with it, and must not be in it
+      feed(h, Org.massClone(0, CLONE_DAY, 30, "lost"), d);
+      assertThat(h.extractOutputValues()).isEmpty();
+    }
+    try (var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                new AnomalyDetectorFunction(dir.toString(), 0)),
+            PersonSignal::getPersonId,
+            Types.STRING)) {
+      h.initializeState(snapshot);
+      h.open();
+      feed(h, clones.subList(half, CLONES), d);
+      h.processWatermark(new Watermark(Org.endOf(CLONE_DAY)));
+
+      List<Finding> out = h.extractOutputValues();
+      assertThat(out).hasSize(1);
+      assertThat(out.get(0).getSummary()).containsPattern("git\\.clone: 4[6-9] in a day");
+      assertThat(out.get(0).getEventIds()).noneMatch(id -> id.startsWith("lost"));
+    }
+  }
+
+  private static void feed(
+      KeyedOneInputStreamOperatorTestHarness<String, PersonSignal, Finding> h,
+      List<AuditEvent> events,
+      Departure d)
+      throws Exception {
+    for (AuditEvent e : events) {
+      h.processElement(
+          new StreamRecord<>(Org.actor(e, LEAVER, d), e.getEventTime().toEpochMilli()));
+    }
+  }
+
+  @Test
   void aNewModelScoresTheNextDayAndABadOneIsRefusedWhileTheOldOneStays() throws Exception {
     Path dir = tmp.resolve("model");
     String a = Org.save(modelA, dir);
