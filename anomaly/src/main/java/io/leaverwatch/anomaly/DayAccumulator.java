@@ -2,6 +2,8 @@ package io.leaverwatch.anomaly;
 
 import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.OutcomeResult;
+import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * What one person did on one day, reduced as events arrive (in any order): counts per feature, the
@@ -34,7 +36,7 @@ final class DayAccumulator {
   // the last key worked out, for any feature: its resource, pattern and hash (not part of the
   // state)
   private String lastResource;
-  private java.util.regex.Pattern lastPattern;
+  private Pattern lastPattern;
   private long lastKeyHash;
   final String[][] evidence;
   final long[][] evidenceRank;
@@ -141,7 +143,7 @@ final class DayAccumulator {
     if (resource != null && resource.equals(seenResource[f])) {
       return seenKeyHash[f];
     }
-    java.util.regex.Pattern pattern = rules.features().get(f).resourcePattern();
+    Pattern pattern = rules.features().get(f).resourcePattern();
     long h;
     if (resource != null && resource.equals(lastResource) && samePattern(pattern, lastPattern)) {
       h = lastKeyHash;
@@ -157,7 +159,7 @@ final class DayAccumulator {
     return h;
   }
 
-  private static boolean samePattern(java.util.regex.Pattern a, java.util.regex.Pattern b) {
+  private static boolean samePattern(Pattern a, Pattern b) {
     return a == b
         || (a != null && b != null && a.flags() == b.flags() && a.pattern().equals(b.pattern()));
   }
@@ -166,7 +168,7 @@ final class DayAccumulator {
 
   private static long[] unknownBars(int features) {
     long[] bars = new long[features];
-    java.util.Arrays.fill(bars, UNKNOWN);
+    Arrays.fill(bars, UNKNOWN);
     return bars;
   }
 
@@ -180,7 +182,7 @@ final class DayAccumulator {
       int k = rules.evidencePerFeature();
       evidence[f] = new String[k];
       evidenceRank[f] = new long[k];
-      java.util.Arrays.fill(evidenceRank[f], Long.MAX_VALUE);
+      Arrays.fill(evidenceRank[f], Long.MAX_VALUE);
       sampleBar[f] = Long.MAX_VALUE;
     }
     long[] ranks = evidenceRank[f];

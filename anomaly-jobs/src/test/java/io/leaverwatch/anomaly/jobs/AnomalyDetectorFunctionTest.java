@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntConsumer;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -139,7 +141,7 @@ class AnomalyDetectorFunctionTest {
     Random r = new Random(99);
     List<AuditEvent> clones = Org.massClone(0, CLONE_DAY, CLONES, "d" + CLONE_DAY);
     int half = CLONES / 2;
-    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    OperatorSubtaskState snapshot;
     try (var h = harness(dir)) {
       h.processElement(new StreamRecord<>(Org.departureSignal(d), Long.MIN_VALUE));
       for (int day = 0; day < CLONE_DAY; day++) {
@@ -155,8 +157,7 @@ class AnomalyDetectorFunctionTest {
     }
     try (var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                new AnomalyDetectorFunction(dir.toString(), 0)),
+            new KeyedProcessOperator<>(new AnomalyDetectorFunction(dir.toString(), 0)),
             PersonSignal::getPersonId,
             Types.STRING)) {
       h.initializeState(snapshot);
