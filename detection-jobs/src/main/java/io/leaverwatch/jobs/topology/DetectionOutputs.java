@@ -10,8 +10,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * What the job produces; the caller attaches sinks. {@code resolvedSignals}: the normalised,
  * identity-resolved events (and departures, identities, grants) by person, as the person detectors
- * hand them on ({@code PersonDetectorFunction.SIGNALS}, in their task), where detectors outside this
- * module attach (`StreamingDetectorExtension` in the pipeline package).
+ * hand them on ({@code PersonDetectorFunction.SIGNALS}, in their task), where detectors outside
+ * this module attach (`StreamingDetectorExtension` in the pipeline package).
  */
 public record DetectionOutputs(
     DataStream<Finding> findings,
