@@ -112,6 +112,8 @@ class ServiceProcessTest {
             staging.root() + "/",
             staging::remove);
     try {
+      // bash is still bash until it has exec'd the sleeper under the node's command line
+      awaitExec(leftOver.pid(), staging.config().toString());
       assertThat(staging.root()).isDirectory();
       assertThat(dataDir.resolve(NodeStaging.POINTER))
           .content()
@@ -181,13 +183,18 @@ class ServiceProcessTest {
   /** A process that is not ours but whose command line contains "elasticsearch". */
   private static Process decoy() throws Exception {
     Process decoy = sleeper("elasticsearch-decoy").start();
+    awaitExec(decoy.pid(), "elasticsearch-decoy");
+    return decoy;
+  }
+
+  /** Waits (5 s at most) until the sleeper {@code pid} has exec'd under the name {@code argv0}. */
+  private static void awaitExec(long pid, String argv0) {
     long deadline = System.nanoTime() + 5_000_000_000L;
-    while (!ServiceProcess.commandLine(decoy.pid()).startsWith("elasticsearch-decoy ")
+    while (!ServiceProcess.commandLine(pid).startsWith(argv0 + " ")
         && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(ServiceProcess.commandLine(decoy.pid())).startsWith("elasticsearch-decoy 600");
-    return decoy;
+    assertThat(ServiceProcess.commandLine(pid)).startsWith(argv0 + " 600");
   }
 
   @Test
