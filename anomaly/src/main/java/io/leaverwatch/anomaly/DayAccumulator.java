@@ -136,32 +136,28 @@ final class DayAccumulator {
   /**
    * The hash of feature {@code f}'s key of {@code resource}, or 0 when it names none ({@link
    * LongSet#hash} is never 0). A day's events mostly repeat a resource: the key of the resource the
-   * feature saw last is not matched out and hashed again; nor is the key another feature with the
-   * same {@code resource_pattern} has just worked out for the same resource.
+   * feature saw last is not matched out and hashed again; nor is the key the previous feature of
+   * the same event worked out when neither has a {@code resource_pattern} (both key the whole
+   * resource).
    */
   private long keyHash(int f, String resource) {
     if (resource != null && resource.equals(seenResource[f])) {
       return seenKeyHash[f];
     }
-    Pattern pattern = rules.features().get(f).resourcePattern();
+    FeatureDefinition d = rules.features().get(f);
     long h;
-    if (resource != null && resource.equals(lastResource) && samePattern(pattern, lastPattern)) {
+    if (resource != null && resource.equals(lastResource) && d.resourcePattern() == lastPattern) {
       h = lastKeyHash;
     } else {
-      String key = rules.features().get(f).resourceKey(resource);
+      String key = d.resourceKey(resource);
       h = key == null ? 0 : LongSet.hash(key);
       lastResource = resource;
-      lastPattern = pattern;
+      lastPattern = d.resourcePattern();
       lastKeyHash = h;
     }
     seenResource[f] = resource;
     seenKeyHash[f] = h;
     return h;
-  }
-
-  private static boolean samePattern(Pattern a, Pattern b) {
-    return a == b
-        || (a != null && b != null && a.flags() == b.flags() && a.pattern().equals(b.pattern()));
   }
 
   private static final long UNKNOWN = Long.MIN_VALUE;
