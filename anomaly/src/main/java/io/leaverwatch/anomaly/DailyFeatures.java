@@ -45,6 +45,30 @@ public final class DailyFeatures {
     this.recent = recent;
   }
 
+  /**
+   * A deep copy, bound to the same rules: what a snapshot still holds while the person's state
+   * changes (the heap state backend asks for one then). The vectors of the closed days are shared:
+   * they are never changed once kept.
+   */
+  public DailyFeatures copy() {
+    LongSet[] known = new LongSet[knownResources.length];
+    for (int i = 0; i < known.length; i++) {
+      known[i] = knownResources[i] == null ? null : knownResources[i].copy();
+    }
+    DailyFeatures c = new DailyFeatures(fingerprint, personId, known, recent.clone());
+    c.rules = rules;
+    for (Map.Entry<Long, DayAccumulator> e : open.entrySet()) {
+      c.open.put(e.getKey(), new DayAccumulator(e.getValue()));
+    }
+    c.knownIps = knownIps.copy();
+    System.arraycopy(hourCounts, 0, c.hourCounts, 0, hourCounts.length);
+    c.recentCount = recentCount;
+    c.recentNext = recentNext;
+    c.daysSeen = daysSeen;
+    c.lastClosed = lastClosed;
+    return c;
+  }
+
   public DailyFeatures(AnomalyRules rules, String personId) {
     this.rules = rules;
     this.fingerprint = rules.stateFingerprint();
@@ -108,7 +132,12 @@ public final class DailyFeatures {
 
   /** Adds one event of this person, and says whether it opened its day or came too late for it. */
   public Added offer(AuditEvent e) {
-    long day = rules.dayOf(e.getEventTime().toEpochMilli());
+    return offer(EventFacts.of(e));
+  }
+
+  /** {@link #offer(AuditEvent)} of an event's facts. */
+  public Added offer(EventFacts e) {
+    long day = rules.dayOf(e.time);
     DayAccumulator a = current;
     if (a != null && a.day == day) {
       a.add(e);

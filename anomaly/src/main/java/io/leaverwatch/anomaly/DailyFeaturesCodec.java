@@ -111,11 +111,7 @@ public final class DailyFeaturesCodec {
 
   /** A deep copy that keeps the binding to the rules. */
   public static DailyFeatures copy(DailyFeatures f) {
-    DailyFeatures c = fromBytes(toBytes(f));
-    if (f.rules() != null) {
-      c.bind(f.rules(), f.fingerprint);
-    }
-    return c;
+    return f.copy();
   }
 
   public static byte[] toBytes(DailyFeatures f) {

@@ -1,7 +1,5 @@
 package io.leaverwatch.anomaly;
 
-import io.leaverwatch.schema.AuditEvent;
-import io.leaverwatch.schema.OutcomeResult;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
@@ -23,8 +21,8 @@ final class DayAccumulator {
   /** per new-resource feature: key hash -> an event id behind it (the lowest-hash one) */
   final EvidenceMap[] keyEvidence;
 
-  final LongSet ips = new LongSet(MAX_KEYS_PER_DAY);
-  final EvidenceMap ipEvidence = new EvidenceMap(MAX_KEYS_PER_DAY);
+  final LongSet ips;
+  final EvidenceMap ipEvidence;
   final int[] hours = new int[24];
   final String[] hourEvidence = new String[24];
   // the hashes of hourEvidence, and the feature index: worked out again after a restore
@@ -38,6 +36,8 @@ final class DayAccumulator {
   private String lastResource;
   private Pattern lastPattern;
   private long lastKeyHash;
+  // the last event's source IP hash (0: none yet): not part of the state
+  private long lastIp;
   final String[][] evidence;
   final long[][] evidenceRank;
   // per feature, the highest rank the sample keeps (MAX_VALUE while it has room; UNKNOWN: not
@@ -59,6 +59,8 @@ final class DayAccumulator {
     evidence = new String[features][];
     evidenceRank = new long[features][];
     sampleBar = unknownBars(features);
+    ips = new LongSet(MAX_KEYS_PER_DAY);
+    ipEvidence = new EvidenceMap(MAX_KEYS_PER_DAY);
   }
 
   DayAccumulator(AnomalyRules rules, long day) {
@@ -73,6 +75,8 @@ final class DayAccumulator {
     evidence = new String[f][];
     evidenceRank = new long[f][];
     sampleBar = unknownBars(f);
+    ips = new LongSet(MAX_KEYS_PER_DAY);
+    ipEvidence = new EvidenceMap(MAX_KEYS_PER_DAY);
     for (int i = 0; i < f; i++) {
       FeatureDefinition d = rules.features().get(i);
       if (d.kind().usesResources()) {
@@ -84,13 +88,48 @@ final class DayAccumulator {
     }
   }
 
-  void add(AuditEvent e) {
+  /** A deep copy of {@code a}, bound to the same rules (what is not state is copied too). */
+  DayAccumulator(DayAccumulator a) {
+    day = a.day;
+    rules = a.rules;
+    index = a.index;
+    counts = a.counts.clone();
+    int f = counts.length;
+    keys = new LongSet[f];
+    keyEvidence = new EvidenceMap[f];
+    evidence = new String[f][];
+    evidenceRank = new long[f][];
+    for (int i = 0; i < f; i++) {
+      keys[i] = a.keys[i] == null ? null : a.keys[i].copy();
+      keyEvidence[i] = a.keyEvidence[i] == null ? null : a.keyEvidence[i].copy();
+      evidence[i] = a.evidence[i] == null ? null : a.evidence[i].clone();
+      evidenceRank[i] = a.evidenceRank[i] == null ? null : a.evidenceRank[i].clone();
+    }
+    seenResource = a.seenResource.clone();
+    seenKeyHash = a.seenKeyHash.clone();
+    sampleBar = a.sampleBar.clone();
+    lastResource = a.lastResource;
+    lastPattern = a.lastPattern;
+    lastKeyHash = a.lastKeyHash;
+    lastIp = a.lastIp;
+    ips = a.ips.copy();
+    ipEvidence = a.ipEvidence.copy();
+    System.arraycopy(a.hours, 0, hours, 0, hours.length);
+    System.arraycopy(a.hourEvidence, 0, hourEvidence, 0, hourEvidence.length);
+    System.arraycopy(a.hourRank, 0, hourRank, 0, hourRank.length);
+    total = a.total;
+    failures = a.failures;
+    first = a.first;
+    last = a.last;
+  }
+
+  void add(EventFacts e) {
     if (index == null || index.rules() != rules) {
       index = FeatureIndex.of(rules);
     }
-    long t = e.getEventTime().toEpochMilli();
-    String id = e.getEventId();
-    long rank = LongSet.hash(id);
+    long t = e.time;
+    String id = e.id;
+    long rank = e.rank;
     total++;
     first = Math.min(first, t);
     last = Math.max(last, t);
@@ -100,31 +139,39 @@ final class DayAccumulator {
       hourEvidence[hour] = id;
       hourRank[hour] = rank;
     }
-    boolean failed = e.getOutcome() != null && e.getOutcome().getResult() == OutcomeResult.FAILURE;
-    if (failed) {
+    if (e.failed) {
       failures++;
       for (int i : index.onFailure()) {
         sample(i, id, rank);
       }
     }
-    String ip = e.getSourceIp();
-    if (ip != null && !ip.isEmpty()) {
-      long h = LongSet.hash(ip);
-      ips.add(h);
-      ipEvidence.offer(h, id, rank);
+    long ip = e.ipHash;
+    if (ip != 0) {
+      if (ip != lastIp) {
+        ips.add(ip); // the same IP as the event before is in the set (or the set is full)
+        lastIp = ip;
+      }
+      ipEvidence.offer(ip, id, rank);
       for (int i : index.onSourceIp()) {
         sample(i, id, rank);
       }
     }
-    String resource = e.getResource();
-    for (int i : index.matching(e)) {
+    String resource = e.resource;
+    for (int i : index.matching(e.source, e.actionClass, e.action)) {
       counts[i]++;
       if (keys[i] != null) {
-        long h = keyHash(i, resource);
+        long h;
+        if (resource != null && resource.equals(seenResource[i])) {
+          h = seenKeyHash[i]; // the feature's last resource: its key is in the set already
+        } else {
+          h = keyHash(i, resource);
+          if (h != 0) {
+            keys[i].add(h);
+          }
+        }
         if (h == 0) {
           continue; // the resource names no key
         }
-        keys[i].add(h);
         if (keyEvidence[i] != null) {
           keyEvidence[i].offer(h, id, rank);
         }
@@ -135,15 +182,12 @@ final class DayAccumulator {
 
   /**
    * The hash of feature {@code f}'s key of {@code resource}, or 0 when it names none ({@link
-   * LongSet#hash} is never 0). A day's events mostly repeat a resource: the key of the resource the
-   * feature saw last is not matched out and hashed again; nor is the key the previous feature of
-   * the same event worked out when neither has a {@code resource_pattern} (both key the whole
-   * resource).
+   * LongSet#hash} is never 0), remembered as the feature's last resource and key. A day's events
+   * mostly repeat a resource: {@link #add} does not ask again for the resource the feature saw
+   * last; nor is the key the previous feature of the same event worked out matched out again when
+   * both have the same {@code resource_pattern}.
    */
   private long keyHash(int f, String resource) {
-    if (resource != null && resource.equals(seenResource[f])) {
-      return seenKeyHash[f];
-    }
     FeatureDefinition d = rules.features().get(f);
     long h;
     if (resource != null && resource.equals(lastResource) && d.resourcePattern() == lastPattern) {

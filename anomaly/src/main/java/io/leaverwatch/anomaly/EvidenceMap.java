@@ -23,6 +23,19 @@ final class EvidenceMap {
     ids = new String[8];
   }
 
+  private EvidenceMap(EvidenceMap from) {
+    capacity = from.capacity;
+    keys = from.keys.clone();
+    ranks = from.ranks.clone();
+    ids = from.ids.clone();
+    size = from.size;
+  }
+
+  /** A copy that changes apart from this one. */
+  EvidenceMap copy() {
+    return new EvidenceMap(this);
+  }
+
   /**
    * Keeps {@code id} for {@code key} when the key is new (and there is room) or its rank is lower.
    */

@@ -52,13 +52,18 @@ public record FeatureDefinition(
   }
 
   public boolean matches(AuditEvent e) {
-    if (!sources.isEmpty() && !sources.contains(e.getSource())) {
+    return matches(e.getSource(), e.getActionClass(), e.getAction());
+  }
+
+  /** Whether an event of this source, action class and action counts for this feature. */
+  public boolean matches(Source source, ActionClass actionClass, String action) {
+    if (!sources.isEmpty() && !sources.contains(source)) {
       return false;
     }
-    if (!actionClasses.isEmpty() && !actionClasses.contains(e.getActionClass())) {
+    if (!actionClasses.isEmpty() && !actionClasses.contains(actionClass)) {
       return false;
     }
-    return actions.isEmpty() || actions.contains(e.getAction());
+    return actions.isEmpty() || actions.contains(action);
   }
 
   /** The resource key of a matching event, or null when it names none. */

@@ -1,7 +1,6 @@
 package io.leaverwatch.anomaly;
 
 import io.leaverwatch.schema.ActionClass;
-import io.leaverwatch.schema.AuditEvent;
 import io.leaverwatch.schema.Source;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,17 +53,15 @@ final class FeatureIndex {
     return l;
   }
 
-  /** The count, distinct and new-resource features that {@code e} counts for. */
-  int[] matching(AuditEvent e) {
-    Source s = e.getSource();
-    ActionClass c = e.getActionClass();
-    String action = e.getAction() == null ? NO_ACTION : e.getAction();
+  /** The count, distinct and new-resource features that an event of this kind counts for. */
+  int[] matching(Source s, ActionClass c, String action) {
+    String a = action == null ? NO_ACTION : action;
     ConcurrentHashMap<String, int[]> m =
         byAction[s == null ? Source.values().length : s.ordinal()][
             c == null ? ActionClass.values().length : c.ordinal()];
-    int[] r = m.get(action);
+    int[] r = m.get(a);
     if (r == null) {
-      r = m.computeIfAbsent(action, a -> compute(e));
+      r = m.computeIfAbsent(a, x -> compute(s, c, action));
     }
     return r;
   }
@@ -81,13 +78,13 @@ final class FeatureIndex {
     return onSourceIp;
   }
 
-  private int[] compute(AuditEvent e) {
+  private int[] compute(Source s, ActionClass c, String action) {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < rules.featureCount(); i++) {
       FeatureDefinition d = rules.features().get(i);
       switch (d.kind()) {
         case COUNT, DISTINCT, NEW_RESOURCE_SHARE -> {
-          if (d.matches(e)) {
+          if (d.matches(s, c, action)) {
             out.add(i);
           }
         }

@@ -19,6 +19,17 @@ final class LongSet implements Serializable {
     this.table = new long[8];
   }
 
+  private LongSet(LongSet from) {
+    capacity = from.capacity;
+    table = from.table.clone();
+    size = from.size;
+  }
+
+  /** A copy that changes apart from this one. */
+  LongSet copy() {
+    return new LongSet(this);
+  }
+
   /** Adds {@code h}; false when it was there or the set is full. */
   boolean add(long h) {
     if (h == EMPTY) {

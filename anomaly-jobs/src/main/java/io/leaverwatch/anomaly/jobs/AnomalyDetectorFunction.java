@@ -4,6 +4,7 @@ import io.leaverwatch.anomaly.AnomalyDetection;
 import io.leaverwatch.anomaly.AnomalyRules;
 import io.leaverwatch.anomaly.AnomalyScorer;
 import io.leaverwatch.anomaly.DailyFeatures;
+import io.leaverwatch.anomaly.EventFacts;
 import io.leaverwatch.anomaly.ModelDirectory;
 import io.leaverwatch.anomaly.ModelWatcher;
 import io.leaverwatch.anomaly.PersonDay;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ANOMALOUS_ACTIVITY, streaming: a person's own events (as actor, before their departure) go into
- * the open day of their {@link DailyFeatures}; an event-time timer at the end of each day closes
- * it, and a closed day in a leaver's scored window is scored and may become a finding, the same one
+ * the open day of their {@link DailyFeatures}, a person's pending events at a time ({@link #fold},
+ * run by {@link AnomalyDetectorOperator}); an event-time timer at the end of each day closes it,
+ * and a closed day in a leaver's scored window is scored and may become a finding, the same one
  * {@code detect} gives ({@link AnomalyDetection#findingOf}). The model comes from {@code
  * anomaly.model_dir} and is looked at again every {@code anomaly.reload_interval}: a new one scores
  * the next day to close, a bad one is refused with its reason and the old one stays.
@@ -59,13 +62,21 @@ public final class AnomalyDetectorFunction
 
   private transient boolean stateKeepsValuesChecked;
 
+  /** Events taken and not yet folded into their people's state. */
+  static final int MAX_PENDING = 32_768;
+
+  private transient PendingEvents pending;
+  private transient EventFacts facts;
+  private transient Keys keys;
+  private transient TimerService timers;
+
   public AnomalyDetectorFunction(String modelDir, long reloadIntervalMillis) {
     this.modelDir = modelDir;
     this.reloadIntervalMillis = reloadIntervalMillis;
   }
 
   @Override
-  public void open(OpenContext ctx) {
+  public void open(OpenContext ctx) throws Exception {
     features =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("anomaly-days", DailyFeaturesSerializer.INSTANCE));
@@ -78,6 +89,8 @@ public final class AnomalyDetectorFunction
     lateEvents = getRuntimeContext().getMetricGroup().counter("anomalyLateEvents");
     // people whose history was kept under other feature definitions than the model's
     restarted = getRuntimeContext().getMetricGroup().counter("anomalyHistoriesRestarted");
+    pending = new PendingEvents();
+    facts = new EventFacts();
     watcher = new ModelWatcher(Path.of(modelDir));
     nextPollNanos = System.nanoTime();
     pollModel();
@@ -87,7 +100,7 @@ public final class AnomalyDetectorFunction
   public void processElement(PersonSignal s, Context ctx, Collector<Finding> out) throws Exception {
     pollModel();
     if (s.getKind() == SignalKind.DEPARTURE) {
-      remember(s.getDeparture(), ctx);
+      remember(s.getDeparture(), ctx.timerService());
       return;
     }
     if (model == null) {
@@ -101,26 +114,69 @@ public final class AnomalyDetectorFunction
       if (t >= d.getDepartedAt().toEpochMilli()) {
         return; // after departure every act is already a POST_DEPARTURE_ACTIVITY finding
       }
-      remember(d, ctx);
+      remember(d, ctx.timerService());
     }
     AnomalyRules rules = model.model().rules();
-    DailyFeatures stored = features.value();
-    DailyFeatures f = bound(stored, s.getPersonId());
-    DailyFeatures.Added added = f.offer(e);
-    if (added == DailyFeatures.Added.LATE) {
-      lateEvents.inc();
+    pending.add(s.getPersonId(), e, endOf(rules, rules.dayOf(t)));
+    if (pending.size() >= MAX_PENDING) {
+      fold();
+    }
+  }
+
+  /**
+   * Folds the pending events into their people's state, each person's in one go: one state lookup
+   * per person instead of one per event, and their state is read while it is in the cache. Called
+   * before a watermark that ends a day of a pending event (so the day's timer finds all of them in
+   * state), before each checkpoint, at the end of input, when the model changes, and when {@value
+   * #MAX_PENDING} events are pending. Leaves the operator's current key as it found it.
+   */
+  void fold() throws Exception {
+    if (pending.size() == 0 || model == null) {
+      pending.clear();
       return;
     }
-    if (added == DailyFeatures.Added.OPENED) {
-      ctx.timerService().registerEventTimeTimer(endOf(rules, rules.dayOf(t)));
-    }
-    if (f != stored || !stateKeepsValues) {
-      features.update(f);
-      if (!stateKeepsValuesChecked) {
-        stateKeepsValuesChecked = true;
-        stateKeepsValues = features.value() == f;
+    Object key = keys.current();
+    AnomalyRules rules = model.model().rules();
+    for (int g = 0; g < pending.people(); g++) {
+      String person = pending.person(g);
+      keys.set(person);
+      DailyFeatures stored = features.value();
+      DailyFeatures f = bound(stored, person);
+      for (int i = pending.first(g); i >= 0; i = pending.next(i)) {
+        DailyFeatures.Added added = f.offer(pending.facts(i, facts));
+        if (added == DailyFeatures.Added.LATE) {
+          lateEvents.inc();
+        } else if (added == DailyFeatures.Added.OPENED) {
+          timers.registerEventTimeTimer(endOf(rules, rules.dayOf(facts.time())));
+        }
+      }
+      if (f != stored || !stateKeepsValues) {
+        features.update(f);
+        if (!stateKeepsValuesChecked) {
+          stateKeepsValuesChecked = true;
+          stateKeepsValues = features.value() == f;
+        }
       }
     }
+    pending.clear();
+    keys.set(key);
+  }
+
+  /** Whether a watermark at {@code time} ends the day of a pending event. */
+  boolean endsAPendingDay(long time) {
+    return pending.size() > 0 && time >= pending.earliestDayEnd();
+  }
+
+  /** How the operator lets {@link #fold} reach each person's state and timers. */
+  interface Keys {
+    Object current();
+
+    void set(Object key);
+  }
+
+  void bindTo(Keys keys, TimerService timers) {
+    this.keys = keys;
+    this.timers = timers;
   }
 
   @Override
@@ -160,7 +216,7 @@ public final class AnomalyDetectorFunction
    * Keeps the person's latest departure, and a timer at the end of its last scored day, which
    * clears their state once nothing of theirs can be scored any more.
    */
-  private void remember(Departure d, Context ctx) throws Exception {
+  private void remember(Departure d, TimerService timers) throws Exception {
     Departure known = departure.value();
     if (d == known || d.equals(known)) {
       return;
@@ -168,7 +224,7 @@ public final class AnomalyDetectorFunction
     departure.update(d);
     if (model != null && ScoredWindow.scored(d)) {
       AnomalyRules rules = model.model().rules();
-      ctx.timerService().registerEventTimeTimer(endOf(rules, ScoredWindow.of(d, rules).lastDay()));
+      timers.registerEventTimeTimer(endOf(rules, ScoredWindow.of(d, rules).lastDay()));
     }
   }
 
@@ -188,7 +244,7 @@ public final class AnomalyDetectorFunction
     return new DailyFeatures(rules, person);
   }
 
-  private void pollModel() {
+  private void pollModel() throws Exception {
     long now = System.nanoTime();
     if (now - nextPollNanos < 0) {
       return;
@@ -205,6 +261,7 @@ public final class AnomalyDetectorFunction
               }
             });
     if (watcher.current() != null && watcher.current() != model) {
+      fold(); // with the model the pending events were taken under
       model = watcher.current();
       scorer = new AnomalyScorer(model.model());
     }

@@ -60,11 +60,13 @@ public final class AnomalyExtension implements StreamingDetectorExtension {
                 .name("own events and departures (anomaly)"),
             PersonSignal::getPersonId,
             Types.STRING)
-        .process(new AnomalyDetectorFunction(modelDir, reloadInterval.toMillis()))
-        .returns(new AvroTypeInfo<>(Finding.class))
+        .transform(
+            "ANOMALOUS_ACTIVITY (scored at the end of each day)",
+            new AvroTypeInfo<>(Finding.class),
+            new AnomalyDetectorOperator(
+                new AnomalyDetectorFunction(modelDir, reloadInterval.toMillis())))
         .setParallelism(1)
-        .uid("anomaly-detector")
-        .name("ANOMALOUS_ACTIVITY (scored at the end of each day)");
+        .uid("anomaly-detector");
   }
 
   /** A person's own events (as actor) and their departures. */

@@ -21,11 +21,9 @@ import java.util.Random;
 import java.util.function.IntConsumer;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,13 +49,18 @@ class AnomalyDetectorFunctionTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, PersonSignal, Finding> harness(
       Path modelDir) throws Exception {
-    var h =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new AnomalyDetectorFunction(modelDir.toString(), 0),
-            PersonSignal::getPersonId,
-            Types.STRING);
+    var h = unopened(modelDir);
     h.open();
     return h;
+  }
+
+  /** The detector as the streaming job runs it (its operator folds pending events). */
+  private static KeyedOneInputStreamOperatorTestHarness<String, PersonSignal, Finding> unopened(
+      Path modelDir) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new AnomalyDetectorOperator(new AnomalyDetectorFunction(modelDir.toString(), 0)),
+        PersonSignal::getPersonId,
+        Types.STRING);
   }
 
   /**
@@ -155,11 +158,7 @@ class AnomalyDetectorFunctionTest {
       feed(h, Org.massClone(0, CLONE_DAY, 30, "lost"), d);
       assertThat(h.extractOutputValues()).isEmpty();
     }
-    try (var h =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new AnomalyDetectorFunction(dir.toString(), 0)),
-            PersonSignal::getPersonId,
-            Types.STRING)) {
+    try (var h = unopened(dir)) {
       h.initializeState(snapshot);
       h.open();
       feed(h, clones.subList(half, CLONES), d);

@@ -125,6 +125,30 @@ class DailyFeaturesSerializerTest {
   }
 
   @Test
+  void aCopyAndItsOriginalChangeApart() throws IOException {
+    Random r = new Random(3);
+    DailyFeatures original = new DailyFeatures(Org.RULES, "p001");
+    for (int day = 0; day < 10; day++) {
+      Org.ordinaryDay(1, day, r).forEach(original::add);
+      original.closeThrough(Org.RULES.dayOf(Org.at(day, 0)));
+    }
+    Org.ordinaryDay(1, 10, r).forEach(original::add);
+    byte[] before = bytes(original);
+
+    DailyFeatures copied = SERIALIZER.copy(original);
+    assertThat(bytes(copied)).isEqualTo(before);
+    Org.massClone(1, 10, 30, "c").forEach(copied::add);
+    Org.ordinaryDay(1, 11, r).forEach(copied::add);
+    copied.closeAll();
+    assertThat(bytes(original)).as("the original after the copy changed").isEqualTo(before);
+
+    byte[] copiedBytes = bytes(copied);
+    Org.massClone(1, 10, 30, "o").forEach(original::add);
+    original.closeAll();
+    assertThat(bytes(copied)).as("the copy after the original changed").isEqualTo(copiedBytes);
+  }
+
+  @Test
   void stateKeptUnderOtherFeatureDefinitionsIsNotBound() throws IOException {
     DailyFeatures f = new DailyFeatures(Org.RULES, "p001");
     DailyFeatures restored = read(bytes(f));
